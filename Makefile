@@ -1,0 +1,47 @@
+# picsweb: `make run` starts the site with demo data; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+# `make test` runs against PostgreSQL and Redis on this machine unless told otherwise.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/picsweb
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test install lint typecheck migrations-check pytest bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@mkdir -p var
+	DEBUG=true $(BIN)/python manage.py migrate --no-input -v0
+	DEBUG=true $(BIN)/python manage.py seed_demo --learners 3000 --if-empty
+	@DEBUG=true PORT=$(PORT) $(BIN)/python bin/run-dev
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	DEBUG=true $(BIN)/mypy .
+
+migrations-check: $(STAMP)
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: $(STAMP)
+	DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+		$(BIN)/pytest --create-db
+
+test: lint typecheck migrations-check pytest
+
+bench: $(STAMP)
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

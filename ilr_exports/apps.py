@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class IlrExportsConfig(AppConfig):
+    name = "ilr_exports"

@@ -1,0 +1,239 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
+
+from learners.models import (
+    Contract,
+    EmploymentStatus,
+    Episode,
+    Learner,
+    LearningDelivery,
+    Membership,
+    Officer,
+    Organisation,
+    Provider,
+    Site,
+    Standard,
+    Tag,
+)
+from picsweb.admin_site import ProviderScopedAdmin, ProviderScopedTabularInline
+
+related_only = admin.RelatedOnlyFieldListFilter
+
+
+@admin.register(Provider)
+class ProviderAdmin(ProviderScopedAdmin):
+    provider_path = "id"
+    list_display = ["name", "ukprn"]
+    search_fields = ["name", "ukprn"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(Membership)
+class MembershipAdmin(ProviderScopedAdmin):
+    list_display = ["user", "provider", "role"]
+    list_filter = ["role", ("provider", related_only)]
+    search_fields = ["user__username", "user__email", "provider__ukprn"]
+    raw_id_fields = ["user"]
+
+
+class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Membership
+    extra = 1
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class PicswebUserAdmin(UserAdmin):  # type: ignore[type-arg]
+    """Users are managed by superusers; provider admins manage memberships of their provider."""
+
+    inlines = [MembershipInline]
+
+
+@admin.register(Site)
+class SiteAdmin(ProviderScopedAdmin):
+    list_display = ["name", "code", "postcode", "provider"]
+    list_filter = [("provider", related_only)]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ProviderScopedAdmin):
+    list_display = ["name", "pics_id", "is_employer", "is_subcontractor", "ern", "provider"]
+    list_filter = ["is_employer", "is_subcontractor", ("provider", related_only)]
+    search_fields = ["name", "pics_id", "ern"]
+
+
+@admin.register(Contract)
+class ContractAdmin(ProviderScopedAdmin):
+    list_display = ["reference", "name", "include_in_ilr_exports", "provider"]
+    list_filter = ["include_in_ilr_exports", ("provider", related_only)]
+    search_fields = ["reference", "name"]
+
+
+@admin.register(Tag)
+class TagAdmin(ProviderScopedAdmin):
+    list_display = ["name", "provider"]
+    list_filter = [("provider", related_only)]
+    search_fields = ["name"]
+
+
+@admin.register(Officer)
+class OfficerAdmin(ProviderScopedAdmin):
+    list_display = ["name", "code", "provider"]
+    list_filter = [("provider", related_only)]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Standard)
+class StandardAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Reference data from LARS: superusers only."""
+
+    list_display = ["lars_code", "ifate_reference", "title", "level", "status"]
+    list_filter = ["level", "status"]
+    search_fields = ["=lars_code", "ifate_reference", "title"]
+
+
+class EpisodeInline(ProviderScopedTabularInline):
+    model = Episode
+    fields = ["ident", "start_date", "end_date"]
+    show_change_link = True
+
+
+class EmploymentStatusInline(ProviderScopedTabularInline):
+    model = EmploymentStatus
+    fields = ["date_applies", "status", "employer", "as_agreement_id"]
+
+
+@admin.register(Learner)
+class LearnerAdmin(ProviderScopedAdmin):
+    list_display = ["lrn", "family_name", "given_names", "uln", "state", "as_status", "provider"]
+    list_filter = [
+        "state",
+        "as_status",
+        ("provider", related_only),
+        ("site", related_only),
+        ("main_officer", related_only),
+        ("tags", related_only),
+    ]
+    search_fields = ["=lrn", "=uln", "family_name", "given_names", "email"]
+    list_select_related = ["provider"]
+    show_full_result_count = False
+    readonly_fields = ["code", "created_at", "updated_at"]
+    filter_horizontal = ["tags"]
+    inlines = [EpisodeInline, EmploymentStatusInline]
+    fieldsets = [
+        (None, {"fields": ["provider", "code", "lrn", "uln", "upn", "pics_id", "state"]}),
+        (
+            "Personal details",
+            {
+                "fields": [
+                    "title",
+                    "given_names",
+                    "family_name",
+                    "date_of_birth",
+                    "sex",
+                    "ethnicity",
+                    "lldd_health_problem",
+                ]
+            },
+        ),
+        (
+            "Contact",
+            {
+                "fields": [
+                    "email",
+                    "phone",
+                    "address_line_1",
+                    "address_line_2",
+                    "town",
+                    "county",
+                    "postcode",
+                    "postcode_prior",
+                ]
+            },
+        ),
+        (
+            "Provider",
+            {
+                "fields": [
+                    "site",
+                    "main_officer",
+                    "tags",
+                    "provider_monitoring_a",
+                    "provider_monitoring_b",
+                    "qa_verified",
+                ]
+            },
+        ),
+        ("Apprenticeship Service", {"fields": ["as_cohort_code", "as_status"]}),
+        ("Record", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+
+class LearningDeliveryInline(ProviderScopedTabularInline):
+    model = LearningDelivery
+    fields = [
+        "aim_ref",
+        "aim_type",
+        "standard",
+        "start_date",
+        "planned_end_date",
+        "actual_end_date",
+        "completion_status",
+        "fund_model",
+        "contract",
+        "subcontractor",
+    ]
+    raw_id_fields = ["standard"]
+    show_change_link = True
+
+
+@admin.register(Episode)
+class EpisodeAdmin(ProviderScopedAdmin):
+    list_display = ["ident", "learner", "start_date", "end_date", "provider"]
+    search_fields = ["=ident", "=learner__lrn", "learner__family_name"]
+    list_filter = [("provider", related_only)]
+    list_select_related = ["learner"]
+    raw_id_fields = ["learner"]
+    inlines = [LearningDeliveryInline]
+
+
+@admin.register(LearningDelivery)
+class LearningDeliveryAdmin(ProviderScopedAdmin):
+    provider_path = "episode__provider"
+    list_display = ["aim_ref", "aim_type", "standard", "episode", "start_date", "completion_status"]
+    list_filter = [
+        "aim_type",
+        "completion_status",
+        "fund_model",
+        ("contract", related_only),
+        ("subcontractor", related_only),
+    ]
+    search_fields = ["=aim_ref", "=episode__ident", "=episode__learner__lrn"]
+    list_select_related = ["episode", "standard"]
+    raw_id_fields = ["episode", "standard"]
+
+
+@admin.register(EmploymentStatus)
+class EmploymentStatusAdmin(ProviderScopedAdmin):
+    provider_path = "learner__provider"
+    list_display = ["learner", "date_applies", "status", "employer", "as_agreement_id"]
+    list_filter = ["status", ("employer", related_only)]
+    search_fields = ["=learner__lrn", "=as_agreement_id", "employer__name"]
+    list_select_related = ["learner", "employer"]
+    raw_id_fields = ["learner"]

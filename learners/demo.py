@@ -1,0 +1,390 @@
+"""Realistic, valid demo data: providers, their lists, users with each role, and learners with
+episodes, aims and employment. Some learners are made to fail each AS cohort export rule.
+
+Fast enough for 200,000 learners: rows are built in memory in chunks and written with
+bulk_create, one transaction per chunk.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from learners import identifiers
+from learners.models import (
+    Contract,
+    EmploymentStatus,
+    Episode,
+    Learner,
+    LearningDelivery,
+    Membership,
+    Officer,
+    Organisation,
+    Provider,
+    Role,
+    Site,
+    Standard,
+    Tag,
+    ident_for,
+    ident_number,
+)
+from learners.reference_data import english_outcodes
+
+DEMO_PASSWORD = "picsweb-demo"  # noqa: S105 - printed by `make run`; demo data only
+DEMO_PROVIDERS = [
+    ("10012345", "Northgate Training"),
+    ("10034567", "Riverside College"),
+    ("10056789", "Summit Apprenticeships"),
+]
+# username, provider index (None = superuser), roles, description
+DEMO_USERS: list[tuple[str, int | None, list[Role], str]] = [
+    ("admin", None, [], "superuser: everything, every provider"),
+    ("provadmin", 0, [Role.PROVIDER_ADMIN], "Provider Admin at Northgate Training"),
+    (
+        "staff",
+        0,
+        [r for r in Role if r not in (Role.PROVIDER_ADMIN, Role.LEARNER_MANAGER)],
+        "every staff role at Northgate Training",
+    ),
+    ("viewer", 0, [Role.LEARNER_LIST], "Learner List only, Northgate Training"),
+    ("riverside", 1, [Role.PROVIDER_ADMIN], "Provider Admin at Riverside College"),
+]
+
+GIVEN = (
+    """Olivia Amelia Isla Ava Mia Ivy Lily Isabella Sophia Grace Freya Willow Emily Ella Poppy
+    Noah Oliver George Arthur Muhammad Leo Harry Oscar Archie Henry Theodore Jack Charlie
+    Jacob Thomas Aisha Priya Zara Kwame Chidi Tomasz Agnieszka Siobhan Niamh Rhys Cerys Ravi"""
+).split()
+FAMILY = (
+    """Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Robinson Wright Thompson
+    Evans Walker White Roberts Green Hall Wood Jackson Clarke Khan Ahmed Hussain Begum Nowak
+    Kowalski Murphy Kelly O'Brien Singh Okafor Mensah Lewis Harris Martin Cooper King Lee
+    Baker Hughes Edwards Turner Hill Moore Scott Ward Morris Price Bennett Gray James"""
+).split()
+EMPLOYER_WORDS = (
+    """Acme Apex Beacon Bridge Castle Cedar Crown Delta Eagle Forge Harbour Horizon Keystone
+    Lighthouse Meridian Northern Oak Pennine Quay Summit Thames Vale Weston"""
+).split()
+EMPLOYER_KINDS = (
+    """Engineering Logistics Care Homes Construction Digital Motors Foods Retail Energy"""
+).split()
+AWARDING_ORGS = ["City & Guilds", "Pearson", "NCFE", "Highfield", "AQA", "OCR"]
+INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+
+@dataclass
+class DemoSummary:
+    providers: int
+    learners: int
+    seconds: float
+
+
+def make_uln(rng: random.Random) -> str:
+    """A random ULN that passes the mod-11 check."""
+    while True:
+        digits = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(8)]
+        remainder = sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
+        if remainder:
+            return "".join(map(str, digits)) + str(10 - remainder)
+
+
+def make_postcode(rng: random.Random, outcodes: tuple[str, ...]) -> str:
+    return (
+        f"{rng.choice(outcodes)} {rng.randint(0, 9)}"
+        f"{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
+    )
+
+
+def demo_users_exist() -> bool:
+    return get_user_model().objects.filter(username="admin").exists()
+
+
+def _make_users(providers: list[Provider]) -> None:
+    User = get_user_model()
+    for username, index, roles, _ in DEMO_USERS:
+        user, _ = User.objects.get_or_create(
+            username=username,
+            defaults={"email": f"{username}@picsweb.localhost", "first_name": username.title()},
+        )
+        user.set_password(DEMO_PASSWORD)
+        if index is None:
+            user.is_superuser = True
+            user.is_staff = True
+        user.save()
+        for role in roles:
+            Membership.objects.get_or_create(user=user, provider=providers[index or 0], role=role)
+
+
+@dataclass
+class _ProviderLists:
+    provider: Provider
+    sites: list[Site]
+    employers: list[Organisation]
+    subcontractors: list[Organisation]
+    contracts: list[Contract]
+    tags: list[Tag]
+    officers: list[Officer]
+    next_ident: int
+
+
+def _make_lists(
+    rng: random.Random, ukprn: str, name: str, outcodes: tuple[str, ...]
+) -> _ProviderLists:
+    provider, _ = Provider.objects.get_or_create(ukprn=ukprn, defaults={"name": name})
+    town = name.split()[0]
+    sites = [
+        Site.objects.get_or_create(
+            provider=provider,
+            code=f"S{i:02d}",
+            defaults={"name": f"{town} {part}", "postcode": make_postcode(rng, outcodes)},
+        )[0]
+        for i, part in enumerate(["Main Campus", "City Centre", "Technology Park", "Online"], 1)
+    ]
+    employers = []
+    for i in range(1, 41):
+        org_name = f"{rng.choice(EMPLOYER_WORDS)} {rng.choice(EMPLOYER_KINDS)} Ltd"
+        ern = str(rng.randint(100000000, 999999999))
+        employers.append(
+            Organisation.objects.get_or_create(
+                provider=provider,
+                pics_id=f"EMP{i:03d}",
+                defaults={"name": org_name, "ern": ern, "is_employer": True},
+            )[0]
+        )
+    subcontractors = [
+        Organisation.objects.get_or_create(
+            provider=provider,
+            pics_id=f"SUB{i:03d}",
+            defaults={
+                "name": f"{rng.choice(EMPLOYER_WORDS)} Skills Partnership",
+                "is_employer": False,
+                "is_subcontractor": True,
+                "ukprn": f"1{rng.randint(1000000, 9999999)}",
+            },
+        )[0]
+        for i in range(1, 4)
+    ]
+    contracts = [
+        Contract.objects.get_or_create(
+            provider=provider,
+            reference=ref,
+            defaults={"name": cname, "include_in_ilr_exports": include},
+        )[0]
+        for ref, cname, include in [
+            ("LEVY-2526", "Apprenticeships (levy) 2025-26", True),
+            ("NONLEVY-2526", "Apprenticeships (non-levy) 2025-26", True),
+            ("AEB-2526", "Adult Education Budget 2025-26", True),
+            ("PRIVATE", "Commercial courses (not funded)", False),
+        ]
+    ]
+    tags = [
+        Tag.objects.get_or_create(provider=provider, name=tag)[0]
+        for tag in [
+            "Cohort Sept",
+            "Cohort Jan",
+            "At risk",
+            "Functional skills",
+            "Gateway ready",
+            "Break in learning",
+            "Employer review due",
+            "EPA booked",
+        ]
+    ]
+    officers = [
+        Officer.objects.get_or_create(
+            provider=provider,
+            code=f"OFF{i:02d}",
+            defaults={"name": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"},
+        )[0]
+        for i in range(1, 11)
+    ]
+    last = Episode.objects.filter(provider=provider).order_by("-ident").first()
+    return _ProviderLists(
+        provider,
+        sites,
+        employers,
+        subcontractors,
+        contracts,
+        tags,
+        officers,
+        next_ident=ident_number(last.ident) + 1 if last else 1,
+    )
+
+
+def seed_demo(
+    *, learners: int, seed: int = 2026, progress: Callable[[int], None] | None = None
+) -> DemoSummary:
+    """Creates demo providers, users and `learners` learners spread over the providers."""
+    import time
+
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    outcodes = english_outcodes()
+    lists = [_make_lists(rng, ukprn, name, outcodes) for ukprn, name in DEMO_PROVIDERS]
+    _make_users([pl.provider for pl in lists])
+    standards = list(
+        Standard.objects.filter(status__startswith="Approved").values_list("lars_code", "title")
+    )
+    shares = [0.5, 0.3, 0.2]
+    counts = [int(learners * share) for share in shares]
+    counts[0] += learners - sum(counts)
+    made = 0
+    chunk = 5000
+    for pl, count in zip(lists, counts, strict=True):
+        lrn_start = Learner.objects.filter(provider=pl.provider).count() + 1
+        for offset in range(0, count, chunk):
+            size = min(chunk, count - offset)
+            _make_learner_chunk(rng, pl, lrn_start + offset, size, standards, outcodes)
+            made += size
+            if progress:
+                progress(made)
+    return DemoSummary(len(lists), made, time.perf_counter() - started)
+
+
+def _make_learner_chunk(
+    rng: random.Random,
+    pl: _ProviderLists,
+    first_number: int,
+    size: int,
+    standards: list[tuple[int, str]],
+    outcodes: tuple[str, ...],
+) -> None:
+    today = date.today()
+    learner_rows: list[Learner] = []
+    for n in range(first_number, first_number + size):
+        given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+        roll = rng.random()
+        uln = make_uln(rng)
+        if roll < 0.02:
+            uln = identifiers.TEMPORARY_ULN  # fails the AS rule on the temporary ULN
+        elif roll < 0.03:
+            uln = ""
+        state = Learner.State.LIVE
+        state_roll = rng.random()
+        if state_roll < 0.05:
+            state = Learner.State.ARCHIVED
+        elif state_roll < 0.07:
+            state = Learner.State.DELETED
+        email_local = f"{given}.{family}".lower().replace("'", "")
+        learner_rows.append(
+            Learner(
+                provider=pl.provider,
+                lrn=f"L{pl.provider.ukprn[-3:]}{n:07d}",
+                uln=uln,
+                pics_id=f"PICS{n:08d}",
+                title=rng.choice(["Mr", "Ms", "Miss", "Mrs", "Mx", ""]),
+                given_names=given,
+                family_name=family,
+                date_of_birth=date(rng.randint(1975, 2008), rng.randint(1, 12), rng.randint(1, 28)),
+                sex=rng.choice("FM"),
+                ethnicity=rng.choice(list(Learner.Ethnicity.values)),
+                lldd_health_problem=rng.choice([1, 2, 2, 2, 9]),
+                email="" if rng.random() < 0.03 else f"{email_local}{n}@example.com",
+                phone=f"07700 900{rng.randint(0, 999):03d}",
+                address_line_1=f"{rng.randint(1, 200)} {rng.choice(FAMILY)} Road",
+                town=pl.sites[0].name.split()[0],
+                postcode=make_postcode(rng, outcodes),
+                postcode_prior=make_postcode(rng, outcodes),
+                main_officer=rng.choice(pl.officers),
+                site=rng.choice(pl.sites),
+                provider_monitoring_a=rng.choice(["", "", "MONA1", "MONA2"]),
+                provider_monitoring_b=rng.choice(["", "", "MONB1"]),
+                as_cohort_code=rng.choice(["", "", "", "VLLXJ7", "KQ4P2M"]),
+                qa_verified=rng.random() < 0.3,
+                state=state,
+            )
+        )
+    with transaction.atomic():
+        Learner.objects.bulk_create(learner_rows, batch_size=2500)
+        episodes: list[Episode] = []
+        employment: list[EmploymentStatus] = []
+        tag_links = []
+        TagLink = Learner.tags.through
+        for learner in learner_rows:
+            start = today - timedelta(days=rng.randint(0, 1000))
+            episodes.append(
+                Episode(
+                    provider=pl.provider,
+                    learner=learner,
+                    ident=ident_for(pl.next_ident),
+                    start_date=start,
+                )
+            )
+            pl.next_ident += 1
+            status_roll = rng.random()
+            employer = rng.choice(pl.employers)
+            employment.append(
+                EmploymentStatus(
+                    learner=learner,
+                    date_applies=start - timedelta(days=rng.randint(1, 60)),
+                    status=(
+                        EmploymentStatus.Status.NOT_EMPLOYED_LOOKING
+                        if status_roll < 0.03
+                        else EmploymentStatus.Status.EMPLOYED
+                    ),
+                    employer=None if status_roll < 0.03 else employer,
+                    # Agreement IDs are per employer; a few records lack one (an AS rule).
+                    as_agreement_id=""
+                    if status_roll < 0.06
+                    else f"X{employer.pics_id[-3:]}{pl.provider.ukprn[-2:]}",
+                )
+            )
+            for tag in rng.sample(pl.tags, rng.randint(0, 2)):
+                tag_links.append(TagLink(learner=learner, tag=tag))
+        Episode.objects.bulk_create(episodes, batch_size=2500)
+        EmploymentStatus.objects.bulk_create(employment, batch_size=2500)
+        TagLink.objects.bulk_create(tag_links, batch_size=5000)
+        aims: list[LearningDelivery] = []
+        for episode in episodes:
+            lars_code, title = rng.choice(standards)
+            planned_end = episode.start_date + timedelta(days=rng.randint(400, 1100))
+            contract = rng.choice(pl.contracts)
+            subcontractor = rng.choice(pl.subcontractors) if rng.random() < 0.15 else None
+            ended = planned_end < today and rng.random() < 0.7
+            common = {
+                "episode": episode,
+                "start_date": episode.start_date,
+                "planned_end_date": planned_end,
+                "actual_end_date": planned_end if ended else None,
+                "completion_status": (
+                    LearningDelivery.CompStatus.COMPLETED
+                    if ended
+                    else LearningDelivery.CompStatus.CONTINUING
+                ),
+                "delivery_postcode": episode.learner.site.postcode if episode.learner.site else "",
+                "contract": contract,
+                "subcontractor": subcontractor,
+                "qualification_plan_code": f"QP{lars_code:03d}",
+                "delivery_monitoring_a": rng.choice(["", "DMA1"]),
+            }
+            aim_roll = rng.random()
+            if aim_roll >= 0.03:  # ~3% have no programme aim (an AS rule)
+                aims.append(
+                    LearningDelivery(
+                        aim_ref="ZPROG001",
+                        aim_type=LearningDelivery.AimType.PROGRAMME,
+                        standard_id=None if aim_roll < 0.05 else lars_code,
+                        programme_name=title[:200],
+                        training_price=Decimal(rng.randrange(3000, 18000, 500)),
+                        epa_price=Decimal(rng.randrange(500, 2000, 100)),
+                        epa_org_id=f"EPA{rng.randint(1, 999):04d}",
+                        **common,
+                    )
+                )
+            aims.append(
+                LearningDelivery(
+                    aim_ref=f"{rng.randint(50000000, 69999999)}",
+                    aim_type=LearningDelivery.AimType.COMPONENT,
+                    standard_id=None,
+                    qualification_name=f"Level {rng.randint(2, 5)} Diploma in {title[:120]}",
+                    awarding_organisation=rng.choice(AWARDING_ORGS),
+                    **common,
+                )
+            )
+        LearningDelivery.objects.bulk_create(aims, batch_size=2500)

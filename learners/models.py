@@ -1,0 +1,537 @@
+"""Providers, access, and learner records: what the ILR, AS cohort export, payment import and
+Registration & Certification need of a learner."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from learners import identifiers
+
+if TYPE_CHECKING:
+    from picsweb.typing import AnyUser
+
+ukprn_validator = RegexValidator(r"^1\d{7}$", "A UKPRN is 8 digits starting with 1.")
+lrn_validator = RegexValidator(
+    r"^[A-Za-z0-9 ]{1,12}$", "Up to 12 letters, digits and spaces, as on the ILR."
+)
+ident_validator = RegexValidator(r"^[0-9A-Z]{5}$", "An episode IDENT is 5 characters.")
+agreement_id_validator = RegexValidator(
+    r"^[A-Za-z0-9]{1,6}$", "An AS Agreement ID is up to 6 letters and digits."
+)
+
+
+def uln_validator(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if value == identifiers.TEMPORARY_ULN:
+        return  # the ILR accepts the temporary ULN; the AS export refuses it
+    problem = identifiers.uln_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+def postcode_validator(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    problem = identifiers.postcode_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+class Role(models.TextChoices):
+    """What a member of a provider may do. Provider Admin may do everything for its provider."""
+
+    LEARNER_LIST = "learner_list", "Learner List"
+    BULK_ACTIONS = "bulk_actions", "Bulk Actions"
+    ILR_EXPORT = "ilr_export", "ILR Export"
+    PAYMENTS_IMPORT = "payments_import", "Payments Import"
+    BULK_UPLOAD = "bulk_upload", "Bulk Upload"
+    MANAGE_REGCERT = "manage_regcert", "Manage Registration & Certification"
+    DATA_EXPORT = "data_export", "Data Export"
+    LEARNER_MANAGER = "learner_manager", "Learner Manager"
+    PROVIDER_ADMIN = "provider_admin", "Provider Admin"
+
+
+class ProviderQuerySet(models.QuerySet["Provider"]):
+    def with_role(self, user: AnyUser, role: Role) -> ProviderQuerySet:
+        """Providers where the user holds `role` (or Provider Admin). Superusers: all."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if getattr(user, "is_superuser", False):
+            return self.all()
+        return self.filter(
+            memberships__user=user, memberships__role__in=[role, Role.PROVIDER_ADMIN]
+        ).distinct()
+
+
+class Provider(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ukprn = models.CharField("UKPRN", max_length=8, unique=True, validators=[ukprn_validator])
+    name = models.CharField(max_length=200)
+
+    objects = ProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ukprn})"
+
+
+class Membership(models.Model):
+    """One role a user holds at one provider. A user may belong to several providers."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "provider", "role"], name="learners_membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.provider.ukprn}"
+
+
+class ProviderOwned(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE)
+
+    class Meta:
+        abstract = True
+
+
+class Site(ProviderOwned):
+    code = models.CharField(max_length=20, help_text="The provider's own site code.")
+    name = models.CharField(max_length=200)
+    postcode = models.CharField(max_length=8, blank=True, validators=[postcode_validator])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "code"], name="learners_site_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Organisation(ProviderOwned):
+    """An employer and/or subcontractor, known by its PICS Organisation Identifier."""
+
+    pics_id = models.CharField(
+        "PICS Organisation Identifier", max_length=20, help_text="For example EMP123."
+    )
+    name = models.CharField(max_length=200)
+    is_employer = models.BooleanField(default=True)
+    is_subcontractor = models.BooleanField(default=False)
+    ern = models.CharField(
+        "ERN / EDRS number",
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(r"^\d{9}$", "An EDRS number is 9 digits.")],
+    )
+    ukprn = models.CharField(
+        "UKPRN (subcontractors)", max_length=8, blank=True, validators=[ukprn_validator]
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "pics_id"], name="learners_organisation_unique_pics_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.pics_id})"
+
+
+class Contract(ProviderOwned):
+    reference = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    include_in_ilr_exports = models.BooleanField(
+        "Include in ILR Exports",
+        default=True,
+        help_text="When No, learners on this contract are never in an ILR export.",
+    )
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "reference"], name="learners_contract_unique_reference"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.name}"
+
+
+class Tag(ProviderOwned):
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "name"], name="learners_tag_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Officer(ProviderOwned):
+    code = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "code"], name="learners_officer_unique_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Standard(models.Model):
+    """An apprenticeship standard from LARS (learners/data/apprenticeship_standards.csv)."""
+
+    lars_code = models.PositiveIntegerField(
+        "LARS standard code", primary_key=True, validators=[MaxValueValidator(99999)]
+    )
+    ifate_reference = models.CharField(max_length=10)
+    title = models.CharField(max_length=300)
+    level = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=60)
+    max_funding = models.PositiveIntegerField("maximum funding (£)", null=True, blank=True)
+    typical_duration_months = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["lars_code"]
+
+    def __str__(self) -> str:
+        return f"{self.lars_code} {self.title} (level {self.level})"
+
+
+class LearnerQuerySet(models.QuerySet["Learner"]):
+    def live(self) -> LearnerQuerySet:
+        return self.filter(state=Learner.State.LIVE)
+
+    def for_provider(self, provider: Provider) -> LearnerQuerySet:
+        return self.filter(provider=provider)
+
+    def visible_to(self, user: AnyUser, role: Role) -> LearnerQuerySet:
+        return self.filter(provider__in=Provider.objects.with_role(user, role))
+
+
+class Learner(ProviderOwned):
+    class Sex(models.TextChoices):
+        FEMALE = "F", "Female"
+        MALE = "M", "Male"
+
+    class LLDD(models.IntegerChoices):
+        YES = 1, "Has a learning difficulty, disability or health problem"
+        NO = 2, "No learning difficulty, disability or health problem"
+        UNKNOWN = 9, "Not provided"
+
+    class Ethnicity(models.IntegerChoices):
+        WHITE_BRITISH = 31, "White – English, Welsh, Scottish, Northern Irish or British"
+        WHITE_IRISH = 32, "White – Irish"
+        WHITE_TRAVELLER = 33, "White – Gypsy or Irish Traveller"
+        WHITE_OTHER = 34, "White – any other White background"
+        MIXED_CARIBBEAN = 35, "Mixed – White and Black Caribbean"
+        MIXED_AFRICAN = 36, "Mixed – White and Black African"
+        MIXED_ASIAN = 37, "Mixed – White and Asian"
+        MIXED_OTHER = 38, "Mixed – any other Mixed background"
+        INDIAN = 39, "Asian – Indian"
+        PAKISTANI = 40, "Asian – Pakistani"
+        BANGLADESHI = 41, "Asian – Bangladeshi"
+        CHINESE = 42, "Asian – Chinese"
+        ASIAN_OTHER = 43, "Asian – any other Asian background"
+        AFRICAN = 44, "Black – African"
+        CARIBBEAN = 45, "Black – Caribbean"
+        BLACK_OTHER = 46, "Black – any other Black background"
+        ARAB = 47, "Arab"
+        OTHER = 98, "Any other ethnic group"
+        NOT_PROVIDED = 99, "Not provided"
+
+    class State(models.TextChoices):
+        LIVE = "live", "Live"
+        ARCHIVED = "archived", "Archived"
+        DELETED = "deleted", "Soft-deleted"
+
+    class ASStatus(models.TextChoices):
+        NOT_SENT = "", "Not sent"
+        SENT = "sent", "Sent to Apprenticeship Service"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    lrn = models.CharField(
+        "learner reference number",
+        max_length=12,
+        validators=[lrn_validator],
+        help_text="LearnRefNumber as on the ILR; unique for the provider.",
+    )
+    uln = models.CharField(
+        "ULN", max_length=10, blank=True, validators=[uln_validator], db_index=True
+    )
+    upn = models.CharField("UPN", max_length=13, blank=True)
+    pics_id = models.CharField("PICS identifier", max_length=20, blank=True)
+    title = models.CharField(max_length=20, blank=True)
+    given_names = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
+    ethnicity = models.PositiveSmallIntegerField(
+        choices=Ethnicity.choices, default=Ethnicity.NOT_PROVIDED
+    )
+    lldd_health_problem = models.PositiveSmallIntegerField(
+        "LLDD and health problem", choices=LLDD.choices, default=LLDD.UNKNOWN
+    )
+    email = models.EmailField(max_length=254, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    address_line_1 = models.CharField(max_length=100, blank=True)
+    address_line_2 = models.CharField(max_length=100, blank=True)
+    town = models.CharField("town or city", max_length=100, blank=True)
+    county = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=8, blank=True, validators=[postcode_validator])
+    postcode_prior = models.CharField(
+        "postcode prior to enrolment", max_length=8, blank=True, validators=[postcode_validator]
+    )
+    main_officer = models.ForeignKey(Officer, on_delete=models.SET_NULL, null=True, blank=True)
+    site = models.ForeignKey(Site, on_delete=models.SET_NULL, null=True, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="learners")
+    provider_monitoring_a = models.CharField("provider monitoring A", max_length=20, blank=True)
+    provider_monitoring_b = models.CharField("provider monitoring B", max_length=20, blank=True)
+    as_cohort_code = models.CharField("AS cohort code", max_length=20, blank=True)
+    as_status = models.CharField(
+        "AS status", max_length=10, choices=ASStatus.choices, blank=True, default=""
+    )
+    qa_verified = models.BooleanField("QA verified", default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.LIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LearnerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_names", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "lrn"], name="learners_learner_unique_lrn"),
+        ]
+        indexes = [
+            # The learner list's default sort within a provider.
+            models.Index(
+                fields=["provider", "family_name", "given_names", "id"],
+                name="learners_learner_list_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.given_names} {self.family_name} ({self.lrn})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name}"
+
+    def latest_employment(self) -> EmploymentStatus | None:
+        return self.employment_statuses.order_by("-date_applies", "-id").first()
+
+
+class Episode(ProviderOwned):
+    """A learner's time on programme, known to staff by its 5-character IDENT."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="episodes")
+    ident = models.CharField("IDENT", max_length=5, validators=[ident_validator])
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start_date", "ident"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "ident"], name="learners_episode_unique_ident"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="learners_episode_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Episode {self.ident}"
+
+
+class LearningDelivery(models.Model):
+    """A learning aim on an episode."""
+
+    class AimType(models.IntegerChoices):
+        PROGRAMME = 1, "Programme aim"
+        COMPONENT = 3, "Component learning aim within a programme"
+        STANDALONE = 4, "Learning aim that is not part of a programme"
+        CORE = 5, "Core aim"
+
+    class CompStatus(models.IntegerChoices):
+        CONTINUING = 1, "Continuing"
+        COMPLETED = 2, "Completed"
+        WITHDRAWN = 3, "Withdrawn"
+        BREAK = 6, "Break in learning"
+
+    class FundModel(models.IntegerChoices):
+        ADULT_SKILLS = 35, "Adult skills"
+        APPRENTICESHIPS = 36, "Apprenticeships (from 1 May 2017)"
+        COMMUNITY = 10, "Community learning"
+        NON_FUNDED = 99, "Non-funded"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="aims")
+    aim_ref = models.CharField(
+        "aim reference", max_length=8, help_text="ZPROG001 for the programme aim, else LARS."
+    )
+    aim_type = models.PositiveSmallIntegerField(choices=AimType.choices)
+    standard = models.ForeignKey(
+        Standard, on_delete=models.PROTECT, null=True, blank=True, db_constraint=False
+    )
+    programme_name = models.CharField(max_length=200, blank=True)
+    qualification_name = models.CharField(max_length=200, blank=True)
+    awarding_organisation = models.CharField(max_length=100, blank=True)
+    start_date = models.DateField()
+    planned_end_date = models.DateField()
+    actual_end_date = models.DateField(null=True, blank=True)
+    completion_status = models.PositiveSmallIntegerField(
+        choices=CompStatus.choices, default=CompStatus.CONTINUING
+    )
+    fund_model = models.PositiveSmallIntegerField(
+        choices=FundModel.choices, default=FundModel.APPRENTICESHIPS
+    )
+    delivery_postcode = models.CharField(max_length=8, blank=True, validators=[postcode_validator])
+    subcontractor = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subcontracted_aims",
+    )
+    contract = models.ForeignKey(Contract, on_delete=models.SET_NULL, null=True, blank=True)
+    qualification_plan_code = models.CharField(max_length=20, blank=True)
+    delivery_monitoring_a = models.CharField(max_length=20, blank=True)
+    delivery_monitoring_b = models.CharField(max_length=20, blank=True)
+    delivery_monitoring_c = models.CharField(max_length=20, blank=True)
+    delivery_monitoring_d = models.CharField(max_length=20, blank=True)
+    training_price = models.DecimalField(
+        "training price (TNP1, £)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    epa_price = models.DecimalField(
+        "end-point assessment price (TNP2, £)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    epa_org_id = models.CharField(
+        "EPA organisation ID",
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^EPA\d{4}$", "An EPA organisation ID looks like EPA0001.")],
+    )
+
+    class Meta:
+        ordering = ["aim_type", "start_date", "id"]
+        verbose_name_plural = "learning deliveries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_end_date__gte=models.F("start_date")),
+                name="learners_learningdelivery_planned_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.aim_ref} ({self.get_aim_type_display()})"
+
+    @property
+    def is_programme_aim(self) -> bool:
+        return self.aim_type == self.AimType.PROGRAMME
+
+
+class EmploymentStatus(models.Model):
+    class Status(models.IntegerChoices):
+        EMPLOYED = 10, "Employed"
+        NOT_EMPLOYED_LOOKING = 11, "Not employed, seeking and available for work"
+        NOT_EMPLOYED_NOT_LOOKING = 12, "Not employed, not seeking or not available for work"
+        NOT_KNOWN = 98, "Not known / not provided"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    learner = models.ForeignKey(
+        Learner, on_delete=models.CASCADE, related_name="employment_statuses"
+    )
+    date_applies = models.DateField()
+    status = models.PositiveSmallIntegerField(choices=Status.choices)
+    employer = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="employees"
+    )
+    as_agreement_id = models.CharField(
+        "AS Agreement ID", max_length=6, blank=True, validators=[agreement_id_validator]
+    )
+
+    class Meta:
+        ordering = ["date_applies", "id"]
+        verbose_name_plural = "employment statuses"
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} from {self.date_applies:%d/%m/%Y}"
+
+
+_BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def ident_for(number: int) -> str:
+    """The 5-character episode IDENT for the provider's `number`th episode.
+
+    1-99999 are "00001"-"99999" as staff know them; after that a letter leads and the rest
+    counts in base 36 ("A0000", "A0001", …), so IDENTs never collide and sort in order.
+    """
+    if 1 <= number <= 99999:
+        return f"{number:05d}"
+    rest = number - 100000
+    letter, rest = divmod(rest, 36**4)
+    if not 0 <= letter < 26:
+        raise ValueError(f"episode number {number} does not fit in 5 characters")
+    tail = ""
+    for _ in range(4):
+        rest, digit = divmod(rest, 36)
+        tail = _BASE36[digit] + tail
+    return _BASE36[10 + letter] + tail
+
+
+def ident_number(ident: str) -> int:
+    """The inverse of ident_for."""
+    if ident.isdigit():
+        return int(ident)
+    return 100000 + (_BASE36.index(ident[0]) - 10) * 36**4 + int(ident[1:], 36)
+
+
+def academic_year_start(day: date) -> date:
+    """1 August of the academic year that `day` falls in."""
+    return date(day.year if day.month >= 8 else day.year - 1, 8, 1)

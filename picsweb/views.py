@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from learners.models import Membership
+from picsweb.typing import AuthenticatedHttpRequest
+
+
+@login_required
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("provider")
+        .order_by("provider__name", "role")
+    )
+    providers: dict[str, list[str]] = {}
+    for membership in memberships:
+        providers.setdefault(str(membership.provider), []).append(membership.get_role_display())
+    return render(request, "home.html", {"providers": providers})

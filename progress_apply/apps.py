@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class ProgressApplyConfig(AppConfig):
+    name = "progress_apply"

@@ -1,0 +1,35 @@
+"""The files a newcomer relies on: docker-compose.yml and the README's variable table."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_variables() -> set[str]:
+    text = (ROOT / "README.md").read_text()
+    table = text.split("## Environment variables", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `([A-Z_]+)` \|", table, flags=re.MULTILINE))
+
+
+def test_it_composes_postgres_redis_web_worker_and_a_mail_catcher():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "mailcatcher"}
+    assert "gunicorn" in compose["services"]["web"]["command"]
+    assert "celery" in compose["services"]["worker"]["command"]
+
+
+def test_it_documents_every_variable_compose_sets():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    documented = readme_variables()
+    for name in ("web", "worker"):
+        assert set(compose["services"][name]["environment"]) <= documented, name
+
+
+def test_it_documents_every_variable_settings_reads():
+    settings_source = (ROOT / "picsweb" / "settings.py").read_text()
+    read = set(re.findall(r'env_\w+\(\s*"([A-Z_]+)"', settings_source))
+    read |= set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', settings_source))
+    assert read == readme_variables()
