@@ -36,6 +36,7 @@ migrations-check: $(STAMP)
 
 pytest: $(STAMP)
 	DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+		PICSWEB_VAR_DIR=$(CURDIR)/var/test \
 		$(BIN)/pytest --create-db
 
 test: lint typecheck migrations-check pytest

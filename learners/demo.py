@@ -349,6 +349,7 @@ def _make_learner_chunk(
             ended = planned_end < today and rng.random() < 0.7
             common = {
                 "episode": episode,
+                "learner": episode.learner,
                 "start_date": episode.start_date,
                 "planned_end_date": planned_end,
                 "actual_end_date": planned_end if ended else None,

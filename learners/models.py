@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -335,11 +335,17 @@ class Learner(ProviderOwned):
             models.UniqueConstraint(fields=["provider", "lrn"], name="learners_learner_unique_lrn"),
         ]
         indexes = [
-            # The learner list's default sort within a provider.
+            # The learner list's sorts within a provider (name is the default).
             models.Index(
                 fields=["provider", "family_name", "given_names", "id"],
                 name="learners_learner_list_name",
             ),
+            models.Index(fields=["provider", "uln", "id"], name="learners_learner_list_uln"),
+            models.Index(
+                fields=["provider", "date_of_birth", "id"], name="learners_learner_list_dob"
+            ),
+            # The AS Cohort filter.
+            models.Index(fields=["provider", "as_cohort_code"], name="learners_learner_cohort"),
         ]
 
     def __str__(self) -> str:
@@ -400,13 +406,23 @@ class LearningDelivery(models.Model):
         NON_FUNDED = 99, "Non-funded"
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The ILR nests learning deliveries directly under the learner; the learner is kept here
+    # (always the episode's learner, set in save) so list filters need no join via episodes.
+    learner = models.ForeignKey(
+        Learner, on_delete=models.CASCADE, related_name="aims", editable=False
+    )
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="aims")
     aim_ref = models.CharField(
         "aim reference", max_length=8, help_text="ZPROG001 for the programme aim, else LARS."
     )
     aim_type = models.PositiveSmallIntegerField(choices=AimType.choices)
     standard = models.ForeignKey(
-        Standard, on_delete=models.PROTECT, null=True, blank=True, db_constraint=False
+        Standard,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        db_index=False,
     )
     programme_name = models.CharField(max_length=200, blank=True)
     qualification_name = models.CharField(max_length=200, blank=True)
@@ -421,14 +437,19 @@ class LearningDelivery(models.Model):
         choices=FundModel.choices, default=FundModel.APPRENTICESHIPS
     )
     delivery_postcode = models.CharField(max_length=8, blank=True, validators=[postcode_validator])
+    # No single-column indexes on subcontractor, contract and standard: the composite
+    # (column, learner) indexes in Meta lead with them and serve the same lookups.
     subcontractor = models.ForeignKey(
         Organisation,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="subcontracted_aims",
+        db_index=False,
     )
-    contract = models.ForeignKey(Contract, on_delete=models.SET_NULL, null=True, blank=True)
+    contract = models.ForeignKey(
+        Contract, on_delete=models.SET_NULL, null=True, blank=True, db_index=False
+    )
     qualification_plan_code = models.CharField(max_length=20, blank=True)
     delivery_monitoring_a = models.CharField(max_length=20, blank=True)
     delivery_monitoring_b = models.CharField(max_length=20, blank=True)
@@ -460,6 +481,12 @@ class LearningDelivery(models.Model):
     class Meta:
         ordering = ["aim_type", "start_date", "id"]
         verbose_name_plural = "learning deliveries"
+        indexes = [
+            # The learner list's contract, subcontractor and standard filters (EXISTS by learner).
+            models.Index(fields=["contract", "learner"], name="learners_aim_contract_learner"),
+            models.Index(fields=["subcontractor", "learner"], name="learners_aim_subcon_learner"),
+            models.Index(fields=["standard", "learner"], name="learners_aim_standard_learner"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(planned_end_date__gte=models.F("start_date")),
@@ -469,6 +496,10 @@ class LearningDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.aim_ref} ({self.get_aim_type_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.learner_id = self.episode.learner_id
+        super().save(*args, **kwargs)
 
     @property
     def is_programme_aim(self) -> bool:
@@ -489,7 +520,12 @@ class EmploymentStatus(models.Model):
     date_applies = models.DateField()
     status = models.PositiveSmallIntegerField(choices=Status.choices)
     employer = models.ForeignKey(
-        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="employees"
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employees",
+        db_index=False,  # the (employer, learner) index in Meta serves these lookups
     )
     as_agreement_id = models.CharField(
         "AS Agreement ID", max_length=6, blank=True, validators=[agreement_id_validator]
@@ -498,6 +534,13 @@ class EmploymentStatus(models.Model):
     class Meta:
         ordering = ["date_applies", "id"]
         verbose_name_plural = "employment statuses"
+        indexes = [
+            # The learner list's employer and AS Agreement ID filters (EXISTS by learner).
+            models.Index(fields=["employer", "learner"], name="learners_emp_employer_learner"),
+            models.Index(
+                fields=["as_agreement_id", "learner"], name="learners_emp_agreement_learner"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} from {self.date_applies:%d/%m/%Y}"

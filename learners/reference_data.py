@@ -6,6 +6,7 @@ import csv
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -29,3 +30,24 @@ def english_outcodes() -> tuple[str, ...]:
         and not row["outcode"].endswith("99")
         and int(row["postcode_count"]) >= 50
     )
+
+
+def load_standards(standard_model: Any) -> int:
+    """Loads the LARS standards into `standard_model` (the model, or its historical version
+    in a migration), leaving rows that exist alone. Returns how many rows the file has."""
+    rows = [
+        standard_model(
+            lars_code=int(row["lars_code"]),
+            ifate_reference=row["ifate_reference"],
+            title=row["title"][:300],
+            level=int(row["level"]),
+            status=row["status"],
+            max_funding=int(row["max_funding_gbp"]) if row["max_funding_gbp"] else None,
+            typical_duration_months=(
+                int(row["typical_duration_months"]) if row["typical_duration_months"] else None
+            ),
+        )
+        for row in standards()
+    ]
+    standard_model.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)

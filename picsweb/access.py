@@ -27,16 +27,52 @@ def providers_for(user: AnyUser, role: Role) -> ProviderQuerySet:
     return Provider.objects.with_role(user, role)
 
 
+def memberships(user: AnyUser) -> list[Membership]:
+    """The user's memberships with their providers, read once per request (the request's
+    user object lives for one request, so it carries the cache)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached: list[Membership] | None = getattr(user, "_picsweb_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("provider"))
+        user._picsweb_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def user_roles(user: AnyUser) -> set[Role]:
     """Every role the user holds at any provider (Provider Admin implies all of them)."""
     if not user.is_authenticated or not user.is_active:
         return set()
     if getattr(user, "is_superuser", False):
         return set(Role)
-    held = {Role(r) for r in Membership.objects.filter(user=user).values_list("role", flat=True)}
+    held = {Role(m.role) for m in memberships(user)}
     if Role.PROVIDER_ADMIN in held:
         return set(Role)
     return held
+
+
+def providers_with_role(user: AnyUser, role: Role) -> list[Provider]:
+    """Like providers_for, as a list from the cached memberships (superusers: every provider)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if getattr(user, "is_superuser", False):
+        return list(Provider.objects.order_by("name"))
+    found = {
+        m.provider.pk: m.provider
+        for m in memberships(user)
+        if m.role in (role, Role.PROVIDER_ADMIN)
+    }
+    return sorted(found.values(), key=lambda p: p.name)
+
+
+def roles_at(user: AnyUser, provider: Provider) -> set[Role]:
+    """The roles the user holds at one provider (Provider Admin and superusers: all)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if getattr(user, "is_superuser", False):
+        return set(Role)
+    held = {Role(m.role) for m in memberships(user) if m.provider_id == provider.pk}
+    return set(Role) if Role.PROVIDER_ADMIN in held else held
 
 
 def is_admin_user(user: AnyUser) -> bool:
@@ -45,7 +81,7 @@ def is_admin_user(user: AnyUser) -> bool:
         return False
     if getattr(user, "is_superuser", False):
         return True
-    return Membership.objects.filter(user=user, role=Role.PROVIDER_ADMIN).exists()
+    return any(m.role == Role.PROVIDER_ADMIN for m in memberships(user))
 
 
 def role_required(role: Role) -> Callable[[ViewFunc], ViewFunc]:
@@ -55,7 +91,7 @@ def role_required(role: Role) -> Callable[[ViewFunc], ViewFunc]:
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not providers_for(request.user, role).exists():
+            if not providers_with_role(request.user, role):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -228,3 +228,9 @@ LOGGING: dict[str, Any] = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Jobs: a running job whose worker has not reported for this long is failed.
+JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 15 * 60)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# The learner list's CSV download runs as a job above this many learners.
+LEARNER_CSV_DIRECT_LIMIT = env_int("LEARNER_CSV_DIRECT_LIMIT", 500)

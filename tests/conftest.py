@@ -3,7 +3,9 @@ superuser, and an outsider who holds every role at another provider."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -11,11 +13,49 @@ from django.test import Client
 
 from learners.models import Provider, Role
 from tests.factories import make_provider, make_user
+from tests.worker import Worker, start_worker
+
+
+@pytest.fixture(scope="session")
+def celery_worker(
+    django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Worker]:
+    """A real Celery worker on the test database and Redis (tests must use transactional_db
+    so the worker sees their rows)."""
+    yield from start_worker(tmp_path_factory.mktemp("worker"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reference_data(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The LARS standards come with migration 0002; tests with transactional_db flush them,
+    so a reused test database gets them back here."""
+    from learners.models import Standard
+    from learners.reference_data import load_standards
+
+    with django_db_blocker.unblock():
+        if not Standard.objects.exists():
+            load_standards(Standard)
+
+
+@pytest.fixture
+def standards(transactional_db: None) -> None:
+    """For transactional tests that need the LARS standards (the flush before them may have
+    removed them)."""
+    from learners.models import Standard
+    from learners.reference_data import load_standards
+
+    load_standards(Standard)
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "celery_worker" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.worker)
 
 
 @dataclass

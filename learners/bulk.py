@@ -1,0 +1,94 @@
+"""Bulk actions on the learner list ("Update All"). Each app registers its actions with the
+role they need and the filters that must be in use; the list offers only those that apply.
+
+The selection is resolved on the server: ticked learners are looked up inside the filtered
+list of the user's provider (a crafted code of another provider's learner matches nothing),
+and "all N matching" re-runs the filter and refuses to start when N has changed since the
+user saw it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+
+from learners.models import Learner, Provider, Role
+from picsweb.typing import AuthenticatedHttpRequest
+
+
+@dataclass(frozen=True)
+class Selection:
+    request: AuthenticatedHttpRequest
+    provider: Provider
+    learners: QuerySet[Learner]
+    count: int
+    filters: dict[str, object]
+
+
+@dataclass(frozen=True)
+class BulkAction:
+    name: str
+    label: str
+    role: Role
+    run: Callable[[Selection], HttpResponse]
+    # At least one of these filters must be in use for the action to be offered (seed 000:
+    # the AS cohort export appears only with the AS Agreement ID or AS Cohort filter).
+    requires_any_filter: Sequence[str] = ()
+
+    def applies(self, roles: set[Role], filters_in_use: set[str]) -> bool:
+        if self.role not in roles:
+            return False
+        return not self.requires_any_filter or bool(filters_in_use & set(self.requires_any_filter))
+
+
+_ACTIONS: dict[str, BulkAction] = {}
+
+
+def register(action: BulkAction) -> BulkAction:
+    _ACTIONS[action.name] = action
+    return action
+
+
+def actions_for(roles: set[Role], filters_in_use: set[str]) -> list[BulkAction]:
+    return [a for a in _ACTIONS.values() if a.applies(roles, filters_in_use)]
+
+
+def get_action(name: str) -> BulkAction | None:
+    return _ACTIONS.get(name)
+
+
+class SelectionError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def resolve_selection(
+    *, filtered: QuerySet[Learner], codes: list[str], select_all: str | None
+) -> tuple[QuerySet[Learner], int]:
+    """The learners a bulk action acts on, and how many."""
+    if select_all is not None:
+        try:
+            expected = int(select_all)
+        except ValueError:
+            raise SelectionError("The selection was not understood. Please choose again.") from None
+        count = filtered.count()
+        if count != expected:
+            raise SelectionError(
+                f"The learners matching your filters changed from {expected:,} to {count:,} "
+                "since the list was shown. Nothing was started: check the list and choose again."
+            )
+        return filtered, count
+    if not codes:
+        raise SelectionError("Tick at least one learner, or select all learners matching.")
+    chosen = filtered.filter(code__in=codes)
+    count = chosen.count()
+    if count != len(set(codes)):
+        raise SelectionError(
+            "Some of the ticked learners are no longer in this list. Nothing was started: "
+            "check the list and choose again."
+        )
+    return chosen, count

@@ -1,0 +1,66 @@
+"""My jobs, a job's page with its live progress, its status as JSON, and its download."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from picsweb.access import providers_with_role
+from picsweb.jobs import get_kind, job_fail_stale
+from picsweb.models import Job
+from picsweb.typing import AuthenticatedHttpRequest
+
+
+def _get_job_for_user(request: AuthenticatedHttpRequest, code: str) -> Job:
+    """The owner's job, while they still hold its role at its provider; otherwise 404."""
+    job = Job.objects.filter(code=code, owner=request.user).select_related("provider").first()
+    if job is None:
+        raise Http404
+    allowed = providers_with_role(request.user, get_kind(job.kind).role)
+    if job.provider not in allowed:
+        raise Http404
+    return job
+
+
+@login_required
+def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    job_fail_stale()
+    jobs = list(Job.objects.filter(owner=request.user).select_related("provider")[:100])
+    rows = [(job, get_kind(job.kind).label) for job in jobs]
+    return render(request, "jobs/list.html", {"rows": rows})
+
+
+@login_required
+def job_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    job_fail_stale()
+    job = _get_job_for_user(request, code)
+    kind = get_kind(job.kind)
+    return render(
+        request,
+        "jobs/detail.html",
+        {"job": job, "label": kind.label, "report_template": kind.report_template},
+    )
+
+
+@login_required
+def job_status(request: AuthenticatedHttpRequest, code: str) -> JsonResponse:
+    job = _get_job_for_user(request, code)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "done": job.progress_done,
+            "total": job.progress_total,
+            "percent": job.percent,
+            "finished": job.is_finished,
+        }
+    )
+
+
+@login_required
+def job_download(request: AuthenticatedHttpRequest, code: str) -> FileResponse:
+    job = _get_job_for_user(request, code)
+    if job.status != Job.Status.SUCCEEDED or not job.result_file:
+        raise Http404
+    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name)

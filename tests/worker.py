@@ -1,0 +1,97 @@
+"""A real Celery worker process on the test database and Redis, for tests marked `worker`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen[bytes]
+    mail_dir: Path
+    log: Path
+
+    def emails(self) -> list[Message]:
+        return [message_from_bytes(p.read_bytes()) for p in sorted(self.mail_dir.glob("*.log"))]
+
+    def wait_for_email(self, count: int = 1, timeout: float = 20) -> list[Message]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.emails()
+            if len(found) >= count:
+                return found
+            time.sleep(0.2)
+        raise AssertionError(f"expected {count} email(s), found {len(self.emails())}")
+
+    def clear_mail(self) -> None:
+        for path in self.mail_dir.glob("*.log"):
+            path.unlink()
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor != "postgresql":
+        pytest.skip("the real-worker tests need PostgreSQL (make test sets it up)")
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        f"/{db['NAME']}"
+    )
+
+
+def start_worker(tmp: Path) -> Iterator[Worker]:
+    broker = settings.CELERY_BROKER_URL
+    if not broker.startswith("redis://"):
+        pytest.skip("the real-worker tests need Redis (make test sets CELERY_BROKER_URL)")
+    redis.Redis.from_url(broker).flushdb()
+    mail_dir = tmp / "mail"
+    mail_dir.mkdir()
+    log = tmp / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "CELERY_BROKER_URL": broker,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "DB_CONN_MAX_AGE": "0",
+    }
+    with log.open("wb") as log_handle:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "picsweb", "worker",
+                "-Q", "default,imports,exports", "--concurrency", "1",
+                "--include", "tests.worker_jobs", "--without-mingle", "--without-gossip",
+                "-n", f"test-{os.getpid()}@%h", "--loglevel", "INFO",
+            ],
+            cwd=ROOT, env=env, stdout=log_handle, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while b"ready." not in log.read_bytes():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("the Celery worker did not start:\n" + log.read_text())
+        time.sleep(0.2)
+    try:
+        yield Worker(process, mail_dir, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
