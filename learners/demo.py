@@ -204,6 +204,16 @@ def _make_lists(
         )[0]
         for i in range(1, 11)
     ]
+    from payments.models import PaymentItem, UserDefinedField
+
+    for code, name in [
+        ("TRAIN", "Training"),
+        ("EPA", "End-point assessment"),
+        ("INC1619", "16-18 employer incentive"),
+        ("KIT", "Equipment"),
+    ]:
+        PaymentItem.objects.get_or_create(provider=provider, code=code, defaults={"name": name})
+    UserDefinedField.objects.get_or_create(provider=provider, name="PO NUMBER")
     last = Episode.objects.filter(provider=provider).order_by("-ident").first()
     return _ProviderLists(
         provider,
@@ -389,3 +399,45 @@ def _make_learner_chunk(
                 )
             )
         LearningDelivery.objects.bulk_create(aims, batch_size=2500)
+        _make_payments(rng, pl, episodes)
+
+
+def _make_payments(rng: random.Random, pl: _ProviderLists, episodes: list[Episode]) -> None:
+    """Two payment records per episode: a training payment (PMR1) and an item payment."""
+    from payments.models import PaymentItem, PaymentRecord
+
+    items = list(PaymentItem.objects.filter(provider=pl.provider))
+    statuses = EmploymentStatus.objects.filter(learner__in=[e.learner for e in episodes])
+    employers = dict(statuses.values_list("learner_id", "employer_id"))
+    records = []
+    for episode in episodes:
+        due = episode.start_date + timedelta(days=rng.randint(30, 120))
+        paid = rng.random() < 0.6
+        amount = Decimal(rng.randrange(200, 3000, 50))
+        records.append(
+            PaymentRecord(
+                provider=pl.provider,
+                episode=episode,
+                system_type="APTB_PMR1",
+                credit_debit="C",
+                expected_date=due,
+                expected_amount=amount,
+                actual_date=due + timedelta(days=rng.randint(0, 20)) if paid else None,
+                actual_amount=amount if paid else None,
+                organisation_id=employers.get(episode.learner_id),
+                status="Paid" if paid else "Expected",
+                user_fields={"PO NUMBER": f"PO{rng.randint(10000, 99999)}"},
+            )
+        )
+        records.append(
+            PaymentRecord(
+                provider=pl.provider,
+                episode=episode,
+                credit_debit=rng.choice("CD"),
+                expected_date=due + timedelta(days=90),
+                expected_amount=Decimal(rng.randrange(50, 1000, 10)),
+                payment_item=rng.choice(items),
+                status=rng.choice(["Expected", "Approved", "Invoiced"]),
+            )
+        )
+    PaymentRecord.objects.bulk_create(records, batch_size=2500)

@@ -14,7 +14,13 @@ from learners import bulk
 from learners.filters import MORE_FILTERS, PAGE_SIZES, SORT_LABELS, SORTS, LearnerFilter
 from learners.models import Learner, LearningDelivery, Provider, Role
 from learners.services import learner_list_page, provider_choice_lists
-from picsweb.access import providers_for, providers_with_role, role_required, roles_at
+from picsweb.access import (
+    provider_for,
+    providers_for,
+    providers_with_role,
+    role_required,
+    roles_at,
+)
 from picsweb.typing import AuthenticatedHttpRequest
 
 # Query keys that shape the page rather than choose learners.
@@ -22,14 +28,7 @@ VIEW_KEYS = ("page", "sort", "per_page", "show", "provider")
 
 
 def _list_provider(request: AuthenticatedHttpRequest, code: str | None) -> Provider:
-    """The provider whose learners are listed: the one asked for, if the user may list it."""
-    providers = providers_with_role(request.user, Role.LEARNER_LIST)
-    if not code:
-        return providers[0]
-    for provider in providers:
-        if str(provider.code) == code:
-            return provider
-    raise Http404
+    return provider_for(request.user, Role.LEARNER_LIST, code)
 
 
 def _filter_data(query: QueryDict) -> QueryDict:

@@ -3,3 +3,17 @@ from django.apps import AppConfig
 
 class PaymentsConfig(AppConfig):
     name = "payments"
+
+    def ready(self) -> None:
+        from learners.models import Role
+        from payments import importing  # noqa: F401 - registers the payment import
+        from picsweb.navigation import NavItem, register
+
+        register(
+            NavItem(
+                "Payments",
+                "payments:report",
+                Role.PAYMENTS_IMPORT,
+                "The Learner Payment Report, and importing payment records from CSV or XLSX.",
+            )
+        )

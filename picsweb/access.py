@@ -13,14 +13,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from learners.models import Membership, Provider, ProviderQuerySet, Role
 
 if TYPE_CHECKING:
     from picsweb.typing import AnyUser
 
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
 
 def providers_for(user: AnyUser, role: Role) -> ProviderQuerySet:
@@ -65,6 +66,20 @@ def providers_with_role(user: AnyUser, role: Role) -> list[Provider]:
     return sorted(found.values(), key=lambda p: p.name)
 
 
+def provider_for(user: AnyUser, role: Role, code: str | None) -> Provider:
+    """The provider a page works on: the one asked for by code, if the user holds `role`
+    there (else 404), or the user's first such provider."""
+    providers = providers_with_role(user, role)
+    if not providers:
+        raise PermissionDenied
+    if not code:
+        return providers[0]
+    for provider in providers:
+        if str(provider.code) == code:
+            return provider
+    raise Http404
+
+
 def roles_at(user: AnyUser, provider: Provider) -> set[Role]:
     """The roles the user holds at one provider (Provider Admin and superusers: all)."""
     if not user.is_authenticated or not user.is_active:
@@ -90,7 +105,7 @@ def role_required(role: Role) -> Callable[[ViewFunc], ViewFunc]:
     def decorator(view: ViewFunc) -> ViewFunc:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not providers_with_role(request.user, role):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -12,7 +12,7 @@ from picsweb.models import Job
 from picsweb.typing import AuthenticatedHttpRequest
 
 
-def _get_job_for_user(request: AuthenticatedHttpRequest, code: str) -> Job:
+def get_job_for_user(request: AuthenticatedHttpRequest, code: str) -> Job:
     """The owner's job, while they still hold its role at its provider; otherwise 404."""
     job = Job.objects.filter(code=code, owner=request.user).select_related("provider").first()
     if job is None:
@@ -34,7 +34,7 @@ def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def job_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     job_fail_stale()
-    job = _get_job_for_user(request, code)
+    job = get_job_for_user(request, code)
     kind = get_kind(job.kind)
     return render(
         request,
@@ -45,7 +45,7 @@ def job_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def job_status(request: AuthenticatedHttpRequest, code: str) -> JsonResponse:
-    job = _get_job_for_user(request, code)
+    job = get_job_for_user(request, code)
     return JsonResponse(
         {
             "status": job.status,
@@ -60,7 +60,7 @@ def job_status(request: AuthenticatedHttpRequest, code: str) -> JsonResponse:
 
 @login_required
 def job_download(request: AuthenticatedHttpRequest, code: str) -> FileResponse:
-    job = _get_job_for_user(request, code)
+    job = get_job_for_user(request, code)
     if job.status != Job.Status.SUCCEEDED or not job.result_file:
         raise Http404
     return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name)

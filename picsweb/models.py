@@ -91,3 +91,62 @@ class JobLearner(models.Model):
 
     def __str__(self) -> str:
         return f"learner {self.learner_id} of job {self.job_id}"
+
+
+class ImportBatch(models.Model):
+    """One applied import: what it created (rows pointing back here) and the values it
+    replaced (BatchChange), so Undo import can restore them."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    job = models.OneToOneField(
+        Job,
+        on_delete=models.CASCADE,
+        related_name="batch",
+        null=True,
+        blank=True,
+        help_text="Empty for imports run from the command line.",
+    )
+    provider = models.ForeignKey("learners.Provider", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=60)
+    file_sha256 = models.CharField(max_length=64)
+    file_name = models.CharField(max_length=255)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            # The same file is applied once (until undone), however often it is confirmed
+            # and however many imports of it run at once.
+            models.UniqueConstraint(
+                fields=["provider", "kind", "file_sha256"],
+                condition=models.Q(undone_at__isnull=True),
+                name="picsweb_importbatch_file_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import of {self.file_name}"
+
+
+class BatchChange(models.Model):
+    """The values an import replaced on one record."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    object_id = models.BigIntegerField()
+    before = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "object_id"], name="picsweb_batchchange_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"change to {self.object_id} in batch {self.batch_id}"

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from picsweb import job_views, views
+from picsweb.imports import views as import_views
 
 jobs_patterns = (
     [
@@ -9,6 +10,9 @@ jobs_patterns = (
         path("<uuid:code>/", job_views.job_detail, name="detail"),
         path("<uuid:code>/status/", job_views.job_status, name="status"),
         path("<uuid:code>/download/", job_views.job_download, name="download"),
+        path("<uuid:code>/confirm/", import_views.import_confirm, name="import-confirm"),
+        path("<uuid:code>/cancel/", import_views.import_cancel, name="import-cancel"),
+        path("<uuid:code>/undo/", import_views.import_undo, name="import-undo"),
     ],
     "jobs",
 )
@@ -17,6 +21,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("learners/", include("learners.urls")),
     path("jobs/", include(jobs_patterns)),
+    path("payments/", include("payments.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

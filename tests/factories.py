@@ -133,3 +133,25 @@ def make_employment(*, learner: Learner, **overrides: Any) -> EmploymentStatus:
     }
     fields.update(overrides)
     return EmploymentStatus.objects.create(learner=learner, **fields)
+
+
+def make_payment_item(*, provider: Provider, **overrides: Any) -> Any:
+    from payments.models import PaymentItem
+
+    fields = {"code": f"ITEM{next(_seq)}", "name": "An item"}
+    fields.update(overrides)
+    return PaymentItem.objects.create(provider=provider, **fields)
+
+
+def make_payment(*, episode: Episode, **overrides: Any) -> Any:
+    from decimal import Decimal
+
+    from payments.models import PaymentRecord
+
+    fields: dict[str, Any] = {
+        "expected_date": date(2025, 10, 30),
+        "expected_amount": Decimal("100.00"),
+        "credit_debit": "C",
+    }
+    fields.update(overrides)
+    return PaymentRecord.objects.create(provider=episode.provider, episode=episode, **fields)

@@ -1,0 +1,258 @@
+"""The payment import from the staff pages: validate, report, confirm or cancel, apply, undo;
+the report round trip; re-imports; who may do it."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from learners.models import Role
+from payments.models import PaymentRecord
+from picsweb import jobs
+from picsweb.models import ImportBatch, Job
+from tests.factories import make_payment
+
+MIXED = (
+    "IDENT,EXPECTED PAYMENT DATE,EXPECTED PAYMENT AMOUNT,CREDIT/DEBIT,NOTES,PO NUMBER\n"
+    "00001,30/10/2024,12.00,C,good one,PO1\n"
+    "00001,31/02/2024,12.00,C,bad date,\n"
+    "00002,30/10/2025,7.50,D,good two,\n"
+    "00001,30/10/2024,1.999,C,bad amount,\n"
+)
+
+
+@pytest.fixture
+def staff(personas):
+    return personas.client_for(personas.by_role[Role.PAYMENTS_IMPORT])
+
+
+def upload(client, provider, content, name="payments.csv", separator=","):
+    data = content.encode() if isinstance(content, str) else content
+    response = client.post(
+        "/payments/import/",
+        {"provider": provider.code, "separator": separator,
+         "file": SimpleUploadedFile(name, data)},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    job = Job.objects.get(code=response["Location"].split("/")[2])
+    jobs.job_run(job_id=job.pk)  # what the worker does
+    job.refresh_from_db()
+    return job
+
+
+def confirm(client, validation):
+    response = client.post(f"/jobs/{validation.code}/confirm/")
+    apply_job = Job.objects.get(code=response["Location"].split("/")[2])
+    jobs.job_run(job_id=apply_job.pk)
+    apply_job.refresh_from_db()
+    return apply_job
+
+
+def test_it_reports_every_row_and_changes_nothing_until_confirmed(world, staff):
+    validation = upload(staff, world.provider, MIXED)
+
+    assert validation.status == Job.Status.SUCCEEDED
+    report = validation.report
+    assert (report["rows"], report["accepted"], report["new"], report["problem_rows"]) == (
+        4, 2, 2, 2)  # fmt: skip
+    assert [(p["row"], p["column"], p["value"]) for p in report["problems"]] == [
+        (3, "EXPECTED PAYMENT DATE", "31/02/2024"),
+        (5, "EXPECTED PAYMENT AMOUNT", "1.999"),
+    ]
+    assert not PaymentRecord.objects.exists()
+    page = staff.get(f"/jobs/{validation.code}/").content.decode()
+    assert "Import the 2 accepted rows" in page
+    assert "This date does not exist." in page
+
+    applied = confirm(staff, validation)
+
+    assert applied.status == Job.Status.SUCCEEDED, applied.error_message
+    records = PaymentRecord.objects.order_by("notes")
+    assert [(r.notes, r.episode.ident, r.expected_amount) for r in records] == [
+        ("good one", "00001", Decimal("12.00")),
+        ("good two", "00002", Decimal("7.50")),
+    ]
+    assert records[0].user_fields == {"PO NUMBER": "PO1"}
+    assert records[0].status == "Expected"  # the seed's default for new records
+    assert "Undo import" in staff.get(f"/jobs/{applied.code}/").content.decode()
+
+
+def test_it_gives_the_errors_as_the_original_rows_with_an_errors_column(world, staff):
+    validation = upload(staff, world.provider, MIXED)
+    download = staff.get(f"/jobs/{validation.code}/download/")
+    assert download["Content-Disposition"] == 'attachment; filename="payments-errors.csv"'
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == [*MIXED.splitlines()[0].split(","), "ERRORS"]
+    assert rows[1][:5] == ["00001", "31/02/2024", "12.00", "C", "bad date"]
+    assert rows[1][-1] == "EXPECTED PAYMENT DATE: This date does not exist."
+    assert rows[2][-1] == "EXPECTED PAYMENT AMOUNT: An amount has at most 2 decimal places (pence)."
+    # Fixed in place and uploaded again, the ERRORS column is ignored.
+    fixed = "\n".join([",".join(rows[0]), "00001,28/02/2024,12.00,C,fixed,,old message"])
+    assert upload(staff, world.provider, fixed).report["accepted"] == 1
+
+
+def test_it_cancels_without_changing_anything(world, staff):
+    validation = upload(staff, world.provider, MIXED)
+    staff.post(f"/jobs/{validation.code}/cancel/")
+    validation.refresh_from_db()
+    assert validation.status == Job.Status.CANCELLED
+    response = staff.post(f"/jobs/{validation.code}/confirm/")
+    assert response.status_code == 302
+    assert Job.objects.count() == 1
+    assert not PaymentRecord.objects.exists()
+
+
+def test_it_never_imports_the_same_file_twice(world, staff):
+    first = upload(staff, world.provider, MIXED)
+    confirm(staff, first)
+    assert staff.post(f"/jobs/{first.code}/confirm/").status_code == 302  # a second click
+    assert Job.objects.filter(kind="payments.apply").count() == 1
+
+    again = confirm(staff, upload(staff, world.provider, MIXED))
+
+    assert again.status == Job.Status.FAILED
+    assert "This file was imported already" in again.error_message
+    assert PaymentRecord.objects.count() == 2
+
+
+def test_it_refuses_to_apply_when_the_records_changed_since_validation(world, staff):
+    record = make_payment(episode=world.episode)
+    content = f"INTERNAL RECORD ID,NOTES\n{record.internal_id},new note\n"
+    validation = upload(staff, world.provider, content)
+    record.delete()  # someone removes it before the import is confirmed
+
+    applied = confirm(staff, validation)
+
+    assert applied.status == Job.Status.FAILED
+    assert "changed since this file was validated" in applied.error_message
+    assert not ImportBatch.objects.exists()
+
+
+def test_it_undoes_an_import_and_refuses_once_a_record_changed(world, staff):
+    kept = make_payment(episode=world.episode, notes="before")
+    content = (
+        "INTERNAL RECORD ID,IDENT,EXPECTED PAYMENT DATE,CREDIT/DEBIT,NOTES\n"
+        f"{kept.internal_id},,,,after\n"
+        ",00001,01/11/2024,C,added\n"
+    )
+    applied = confirm(staff, upload(staff, world.provider, content))
+    assert PaymentRecord.objects.count() == 2
+    kept.refresh_from_db()
+    assert kept.notes == "after"
+
+    staff.post(f"/jobs/{applied.code}/undo/")
+
+    kept.refresh_from_db()
+    assert kept.notes == "before"
+    assert list(PaymentRecord.objects.all()) == [kept]
+    assert ImportBatch.objects.get().undone_at is not None
+
+    # A second import, then a change by hand: undo is refused with the reason.
+    applied = confirm(staff, upload(staff, world.provider, content + "\n"))
+    added = PaymentRecord.objects.get(notes="added")
+    added.notes = "edited by hand"
+    added.save()
+    response = staff.post(f"/jobs/{applied.code}/undo/", follow=True)
+    assert "changed after the import" in response.content.decode()
+    assert added.internal_id in response.content.decode()
+    assert PaymentRecord.objects.count() == 2
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_it_updates_the_same_records_from_an_edited_report(world, staff, file_format):
+    first = make_payment(episode=world.episode, notes="one", user_fields={"PO NUMBER": "A"})
+    second = make_payment(episode=world.later_episode, system_type="APTB_PMR1")
+    report = staff.get(f"/payments/download/?provider={world.provider.code}&format={file_format}")
+    content = b"".join(report.streaming_content)
+    edited = _edit_report(content, file_format, first.internal_id)
+
+    validation = upload(staff, world.provider, edited, name=f"report.{file_format}")
+    assert (validation.report["updated"], validation.report["unchanged"]) == (1, 1)
+    assert validation.report["changes"][0]["diffs"] == [
+        ["ACTUAL PAYMENT AMOUNT", "", "95.00"], ["PAYMENT STATUS", "Expected", "Paid"]]  # fmt: skip
+    confirm(staff, validation)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.actual_amount, first.status, first.notes) == (Decimal("95.00"), "Paid", "one")
+    assert first.user_fields == {"PO NUMBER": "A"}
+    assert second.status == "Expected"
+    assert PaymentRecord.objects.count() == 2
+
+
+def _edit_report(content, file_format, internal_id):
+    if file_format == "csv":
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        header = rows[0]
+        for row in rows[1:]:
+            if row[0] == internal_id:
+                row[header.index("ACTUAL PAYMENT AMOUNT")] = "95.00"
+                row[header.index("PAYMENT STATUS")] = "Paid"
+        text = io.StringIO()
+        csv.writer(text).writerows(rows)
+        return text.getvalue().encode("utf-8-sig")
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == internal_id:
+            row[header.index("ACTUAL PAYMENT AMOUNT")].value = 95
+            row[header.index("PAYMENT STATUS")].value = "Paid"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+class TestAtTheDoor:
+    def test_it_refuses_a_file_too_big_or_of_the_wrong_type_on_the_form(
+        self, world, staff, settings
+    ):
+        settings.IMPORT_MAX_UPLOAD_BYTES = 100
+        response = staff.post("/payments/import/", {
+            "provider": world.provider.code, "separator": ",",
+            "file": SimpleUploadedFile("big.csv", b"x" * 101)})  # fmt: skip
+        assert response.status_code == 400
+        assert "The file is 101 bytes; the largest this import takes is 100 bytes." in (
+            response.content.decode()
+        )
+        binary = staff.post("/payments/import/", {
+            "provider": world.provider.code, "separator": ",",
+            "file": SimpleUploadedFile("x.csv", b"\x00\x01")})  # fmt: skip
+        assert "binary data" in binary.content.decode()
+        assert not Job.objects.exists()
+
+    def test_it_fails_the_job_with_one_message_for_wrong_headers(self, world, staff):
+        job = upload(staff, world.provider, "NAME,AMOUNT\nx,1\n")
+        assert job.status == Job.Status.FAILED
+        assert job.error_message.startswith("The header row has columns this import does not know")
+
+
+class TestAccess:
+    def test_it_refuses_people_without_the_payments_import_role(self, world, personas):
+        client = personas.client_for(personas.by_role[Role.LEARNER_LIST])
+        for url in ("/payments/", "/payments/import/", "/payments/download/?format=csv"):
+            assert client.get(url).status_code == 403
+
+    def test_it_refuses_an_outsider_this_providers_pages_and_data(self, world, personas):
+        make_payment(episode=world.episode, notes="ours")
+        outsider = personas.client_for(personas.outsider)
+        code = world.provider.code
+        assert outsider.get(f"/payments/?provider={code}").status_code == 404
+        assert outsider.get(f"/payments/download/?provider={code}&format=csv").status_code == 404
+        response = outsider.post("/payments/import/", {
+            "provider": code, "separator": ",",
+            "file": SimpleUploadedFile("p.csv", MIXED.encode())})  # fmt: skip
+        assert response.status_code == 404
+        own = outsider.get("/payments/download/?format=csv")
+        assert b"ours" not in b"".join(own.streaming_content)
+
+    def test_it_lets_only_the_owner_confirm_cancel_or_undo(self, world, staff, personas):
+        validation = upload(staff, world.provider, MIXED)
+        for intruder in (personas.outsider, personas.provider_admin):
+            client = personas.client_for(intruder)
+            for action in ("confirm", "cancel", "undo"):
+                assert client.post(f"/jobs/{validation.code}/{action}/").status_code == 404
+        assert staff.get(f"/jobs/{validation.code}/confirm/").status_code == 405
