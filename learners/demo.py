@@ -2,7 +2,7 @@
 episodes, aims and employment. Some learners are made to fail each AS cohort export rule.
 
 Fast enough for 200,000 learners: rows are built in memory in chunks and written with
-bulk_create, one transaction per chunk.
+bulk_create (rows whose IDs are needed next) or COPY (picsweb.bulk), one transaction per chunk.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from learners.models import (
     ident_number,
 )
 from learners.reference_data import english_outcodes
+from picsweb.bulk import insert_objects
 
 DEMO_PASSWORD = "picsweb-demo"  # noqa: S105 - printed by `make run`; demo data only
 DEMO_PROVIDERS = [
@@ -348,8 +349,8 @@ def _make_learner_chunk(
             for tag in rng.sample(pl.tags, rng.randint(0, 2)):
                 tag_links.append(TagLink(learner=learner, tag=tag))
         Episode.objects.bulk_create(episodes, batch_size=2500)
-        EmploymentStatus.objects.bulk_create(employment, batch_size=2500)
-        TagLink.objects.bulk_create(tag_links, batch_size=5000)
+        insert_objects(employment)
+        insert_objects(tag_links)
         aims: list[LearningDelivery] = []
         for episode in episodes:
             lars_code, title = rng.choice(standards)
@@ -398,7 +399,7 @@ def _make_learner_chunk(
                     **common,
                 )
             )
-        LearningDelivery.objects.bulk_create(aims, batch_size=2500)
+        insert_objects(aims)
         _make_payments(rng, pl, episodes)
 
 
@@ -440,4 +441,4 @@ def _make_payments(rng: random.Random, pl: _ProviderLists, episodes: list[Episod
                 status=rng.choice(["Expected", "Approved", "Invoiced"]),
             )
         )
-    PaymentRecord.objects.bulk_create(records, batch_size=2500)
+    insert_objects(records)

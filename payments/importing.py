@@ -9,11 +9,9 @@ report imports again unchanged).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import F
@@ -22,14 +20,19 @@ from django.utils import timezone
 from learners.models import EmploymentStatus, Episode, Organisation, Provider, Role
 from payments import columns as c
 from payments.models import PaymentItem, PaymentRecord, UserDefinedField
+from picsweb.bulk import insert_rows, update_rows
 from picsweb.imports.cells import CellError, as_code, as_date, as_money, as_text, display
 from picsweb.imports.pipeline import (
+    CHUNK_ROWS,
     Change,
     ImportSpec,
     Problem,
     Row,
+    StaleImportError,
     UndoRefused,
+    from_json_value,
     register_import,
+    to_json,
 )
 from picsweb.imports.reading import Cell, ImportFileError
 from picsweb.models import BatchChange, ImportBatch
@@ -39,7 +42,7 @@ STATUSES = {s.value.upper(): s.value for s in PaymentRecord.Status}
 _MISSING = object()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Episode:
     id: int
     ident: str
@@ -62,6 +65,7 @@ class Context:
     episodes_by_lrn: dict[str, list[_Episode]] = field(default_factory=dict)
     latest_employer: dict[int, int | None] = field(default_factory=dict)
     seen_ids: dict[str, int] = field(default_factory=dict)
+    whole_provider: bool = False  # episodes and employers of the provider all read
 
 
 class PaymentImport(ImportSpec):
@@ -126,29 +130,43 @@ class PaymentImport(ImportSpec):
                 ident=F("episode__ident"),
             ):
                 ctx.records[record["internal_id"]] = record
+        if ctx.whole_provider:
+            return
         episodes = Episode.objects.filter(provider=ctx.provider).values_list(
             "id", "ident", "learner_id", "learner__lrn", "start_date", "end_date"
         )
-        found: list[_Episode] = []
-        if idents - ctx.episodes_by_ident.keys():
-            found += [_Episode(*e) for e in episodes.filter(ident__in=idents)]
-        if lrns - ctx.episodes_by_lrn.keys():
-            found += [_Episode(*e) for e in episodes.filter(learner__lrn__in=lrns)]
+        if len(rows) >= CHUNK_ROWS:
+            # A large file: reading the provider's episodes and employers once is cheaper
+            # than a long IN list for every chunk.
+            ctx.whole_provider = True
+            found = [_Episode(*e) for e in episodes.iterator(chunk_size=5000)]
+            learners: set[int] | None = None
+        else:
+            found = []
+            lrns -= ctx.episodes_by_lrn.keys()
+            if new_idents := idents - ctx.episodes_by_ident.keys():
+                found += [_Episode(*e) for e in episodes.filter(ident__in=new_idents)]
+            if lrns:
+                found += [_Episode(*e) for e in episodes.filter(learner__lrn__in=lrns)]
+            learners = {e.learner_id for e in found} - ctx.latest_employer.keys()
         for episode in found:
             ctx.episodes_by_ident[episode.ident] = episode
-        by_lrn: dict[str, dict[int, _Episode]] = defaultdict(dict)
-        for episode in found:
-            if episode.lrn in lrns:
-                by_lrn[episode.lrn][episode.id] = episode
-        for lrn in lrns:
-            ctx.episodes_by_lrn.setdefault(lrn, list(by_lrn.get(lrn, {}).values()))
-        learners = {e.learner_id for e in found} - ctx.latest_employer.keys()
-        if learners:
-            statuses = EmploymentStatus.objects.filter(learner_id__in=learners).order_by(
-                "learner_id", "date_applies", "id"
-            )
-            for learner_id, employer_id in statuses.values_list("learner_id", "employer_id"):
-                ctx.latest_employer[learner_id] = employer_id  # the last one wins
+            if ctx.whole_provider or episode.lrn in lrns:
+                ctx.episodes_by_lrn.setdefault(episode.lrn, []).append(episode)
+        if not ctx.whole_provider:
+            for lrn in lrns:
+                ctx.episodes_by_lrn.setdefault(lrn, [])
+        statuses = EmploymentStatus.objects.order_by("learner_id", "date_applies", "id")
+        if learners is None:
+            statuses = statuses.filter(learner__provider=ctx.provider)
+        elif learners:
+            statuses = statuses.filter(learner_id__in=learners)
+        else:
+            return
+        for learner_id, employer_id in statuses.values_list("learner_id", "employer_id").iterator(
+            chunk_size=5000
+        ):
+            ctx.latest_employer[learner_id] = employer_id  # the last one wins
 
     def validate(self, context: Any, row: Row) -> Change | list[Problem]:
         ctx: Context = context
@@ -159,29 +177,40 @@ class PaymentImport(ImportSpec):
         return _validate_new(ctx, row, check)
 
     def apply(self, context: Any, changes: list[Change], batch: ImportBatch) -> None:
-        now = timezone.now()
+        updates = [ch.payload for ch in changes if ch.action == "update"]
+        if updates:
+            seen = {u["id"]: u["updated_at"] for u in updates}
+            now_at = dict(PaymentRecord.objects.filter(id__in=seen).values_list("id", "updated_at"))
+            stale = [i for i, at in seen.items() if now_at.get(i) != at]
+            if stale:
+                ids = PaymentRecord.objects.filter(id__in=stale[:5]).values_list(
+                    "internal_id", flat=True
+                )
+                raise StaleImportError(
+                    f"{len(stale)} of the records this file updates changed or were deleted "
+                    f"since it was validated ({', '.join(ids) or 'deleted'}). Nothing was "
+                    "imported: validate the file again."
+                )
         new = [
-            PaymentRecord(provider_id=batch.provider_id, created_batch=batch, **ch.payload)
+            {"provider_id": batch.provider_id, "created_batch_id": batch.pk, **ch.payload}
             for ch in changes
             if ch.action == "new"
         ]
-        PaymentRecord.objects.bulk_create(new, batch_size=2000)
-        updates = [ch.payload for ch in changes if ch.action == "update"]
+        insert_rows(PaymentRecord, new)
         if not updates:
             return
-        BatchChange.objects.bulk_create(
-            [
-                BatchChange(batch=batch, object_id=u["id"], before=_jsonable(u["before"]))
-                for u in updates
-            ],
-            batch_size=2000,
+        insert_rows(
+            BatchChange,
+            ({"batch_id": batch.pk, "object_id": u["id"], "before": to_json(u["before"])}
+             for u in updates),
+        )  # fmt: skip
+        fields = [*c.UPDATABLE.values(), "user_fields", "updated_at"]
+        now = timezone.now()
+        update_rows(
+            PaymentRecord,
+            [{"id": u["id"], "updated_at": now, **u["values"]} for u in updates],
+            fields,
         )
-        fields = [*c.UPDATABLE.values(), "user_fields"]
-        records = [
-            PaymentRecord(id=u["id"], updated_at=now, **{f: u["values"][f] for f in fields})
-            for u in updates
-        ]
-        PaymentRecord.objects.bulk_update(records, [*fields, "updated_at"], batch_size=1000)
 
     def undo(self, batch: ImportBatch) -> None:
         created = PaymentRecord.objects.filter(created_batch=batch)
@@ -201,7 +230,7 @@ class PaymentImport(ImportSpec):
         if changes:
             records = []
             for record in PaymentRecord.objects.filter(id__in=list(changes)):
-                for name, value in _from_jsonable(changes[record.id]).items():
+                for name, value in from_json_value(changes[record.id]).items():
                     setattr(record, name, value)
                 records.append(record)
             fields = sorted({name for before in changes.values() for name in before})
@@ -216,6 +245,9 @@ def _udf_names(provider: Provider) -> list[str]:
     )
 
 
+_BLANKS: dict[Callable[[Cell], Any], Any] = {}
+
+
 class _Checker:
     """Parses cells of one row, collecting a Problem for each cell that is wrong."""
 
@@ -224,7 +256,15 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def __call__(self, column: str, parse: Callable[[Cell], Any]) -> Any:
-        raw = self.row.get(column)
+        position = self.row.index.get(column)
+        if position is None:  # not in the file: what a blank cell gives
+            if parse not in _BLANKS:
+                _BLANKS[parse] = parse(None)
+            return _BLANKS[parse]
+        cells = self.row.cells
+        raw = cells[position] if position < len(cells) else None
+        if raw == "":
+            raw = None
         try:
             return parse(raw)
         except CellError as error:
@@ -270,6 +310,10 @@ def _text(max_length: int) -> Callable[[Cell], str]:
     return lambda value: as_text(value, max_length=max_length)
 
 
+_invoice_number = _text(50)
+_user_field = _text(200)
+
+
 def _read_common(check: _Checker, ctx: Context) -> dict[str, Any]:
     """The columns new records and updates share; _MISSING where the cell was wrong."""
     values = {
@@ -277,13 +321,15 @@ def _read_common(check: _Checker, ctx: Context) -> dict[str, Any]:
         "expected_amount": check(c.EXPECTED_AMOUNT, as_money),
         "actual_date": check(c.ACTUAL_DATE, as_date),
         "actual_amount": check(c.ACTUAL_AMOUNT, as_money),
-        "invoice_number": check(c.INVOICE_NUMBER, _text(50)),
+        "invoice_number": check(c.INVOICE_NUMBER, _invoice_number),
         "invoice_date": check(c.INVOICE_DATE, as_date),
         "status": check(c.STATUS, _status),
         "notes": check(c.NOTES, as_text),
     }
     values["user_fields"] = {
-        name: value for name in ctx.udfs if (value := check(name, _text(200))) not in ("", _MISSING)
+        name: value
+        for name in ctx.udfs
+        if (value := check(name, _user_field)) not in ("", _MISSING)
     }
     return values
 
@@ -449,34 +495,11 @@ def _validate_update(
         return Change(row.number, "unchanged", label)
     payload = {
         "id": record["id"],
+        "updated_at": record["updated_at"],  # as validated: apply refuses if it moved
         "before": before,
         "values": merged | {"user_fields": user_fields},
     }
     return Change(row.number, "update", label, diffs, payload)
-
-
-def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if isinstance(value, date):
-            out[name] = {"date": value.isoformat()}
-        elif isinstance(value, Decimal):
-            out[name] = {"decimal": str(value)}
-        else:
-            out[name] = value
-    return out
-
-
-def _from_jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if isinstance(value, dict) and value.keys() == {"date"}:
-            out[name] = date.fromisoformat(value["date"])
-        elif isinstance(value, dict) and value.keys() == {"decimal"}:
-            out[name] = Decimal(value["decimal"])
-        else:
-            out[name] = value
-    return out
 
 
 PAYMENTS = register_import(PaymentImport())

@@ -74,9 +74,10 @@ class PaymentRecord(models.Model):
         RAISED_FOR_PAYMENT = "Raised for Payment", "Raised for Payment"
 
     internal_id = models.CharField(
-        "internal record ID", max_length=32, unique=True, default=new_internal_id, editable=False
+        "internal record ID", max_length=32, default=new_internal_id, editable=False
     )
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE)
+    # No single-column index: the report index (provider, expected_date) leads with it.
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, db_index=False)
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="payments")
     system_type = models.CharField(
         max_length=10, choices=SystemType.choices, blank=True, default=""
@@ -124,6 +125,10 @@ class PaymentRecord(models.Model):
     class Meta:
         ordering = ["episode", "expected_date", "actual_date", "id"]
         constraints = [
+            # A constraint rather than unique=True: no LIKE index beside it (never searched so).
+            models.UniqueConstraint(
+                fields=["internal_id"], name="payments_paymentrecord_unique_internal_id"
+            ),
             models.CheckConstraint(
                 condition=models.Q(expected_date__isnull=False)
                 | models.Q(actual_date__isnull=False),

@@ -45,6 +45,12 @@ class Job(models.Model):
     input_file = models.FileField(upload_to=job_file_path, blank=True, max_length=300)
     input_name = models.CharField(max_length=255, blank=True)
     result_file = models.FileField(upload_to=job_file_path, blank=True, max_length=300)
+    plan_file = models.FileField(
+        upload_to=job_file_path,
+        blank=True,
+        max_length=300,
+        help_text="An import's accepted changes, as validated: what confirming applies.",
+    )
     result_name = models.CharField(max_length=255, blank=True)
     report = models.JSONField(default=dict, blank=True)
     error_message = models.TextField(blank=True, help_text="Safe to show to the owner.")

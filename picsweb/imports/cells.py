@@ -52,7 +52,7 @@ def as_code(value: Cell) -> str:
 
 
 def as_date(value: Cell) -> date | None:
-    """dd/mm/yyyy text, or a real date in an XLSX cell. Blank: None."""
+    """dd/mm/yyyy text (d/m/yyyy too), or a real date in an XLSX cell. Blank: None."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -61,12 +61,19 @@ def as_date(value: Cell) -> date | None:
         return value
     if isinstance(value, int | float):
         raise CellError("Expected a date as dd/mm/yyyy, found a number: format the cell as a date.")
-    match = _DATE_RE.match(value)
-    if not match:
+    if not isinstance(value, str):
         raise CellError("Enter the date as dd/mm/yyyy, for example 30/10/2020.")
-    day, month, year = (int(part) for part in match.groups())
+    if len(value) == 10 and value[2] == "/" and value[5] == "/":  # the usual dd/mm/yyyy
+        parts = (value[6:], value[3:5], value[:2])
+    else:
+        match = _DATE_RE.match(value)
+        if not match:
+            raise CellError("Enter the date as dd/mm/yyyy, for example 30/10/2020.")
+        parts = (match.group(3), match.group(2), match.group(1))
+    if not all(part.isdigit() for part in parts):
+        raise CellError("Enter the date as dd/mm/yyyy, for example 30/10/2020.")
     try:
-        return date(year, month, day)
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError:
         raise CellError("This date does not exist.") from None
 
@@ -81,6 +88,8 @@ def as_money(value: Cell) -> Decimal | None:
         amount = Decimal(value)
     elif isinstance(value, float):
         amount = Decimal(repr(value))
+    elif not isinstance(value, str):
+        raise CellError("Expected an amount such as 12.00.")
     else:
         if value.startswith("£"):
             raise CellError("Enter the amount without the £ sign, for example 12.00.")

@@ -5,12 +5,14 @@ the errors file beside the input; nothing changed without --confirm."""
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from pathlib import Path
 
+from django.core.files import File
 from django.core.management.base import CommandError, CommandParser, OutputWrapper
 
 from learners.models import Provider
-from picsweb.imports.pipeline import ImportSpec, apply_file, validate_file
+from picsweb.imports.pipeline import ImportSpec, Pass, apply_plan, validate_file
 from picsweb.imports.reading import SEPARATORS, ImportFileError
 
 
@@ -35,13 +37,33 @@ def run_import(
     path = Path(file)
     if not path.is_file():
         raise CommandError(f"No file at {path}.")
-    with path.open("rb") as handle:
+    with path.open("rb") as handle, tempfile.TemporaryFile() as plan:
         try:
             summary, file_format, errors = validate_file(
-                spec=spec, provider=found, handle=handle, separator=separator, keep_problems=None
+                spec=spec, provider=found, handle=handle, separator=separator,
+                keep_problems=None, plan=plan,
+            )  # fmt: skip
+        except ImportFileError as error:
+            raise CommandError(error.message) from None
+        _report(summary, errors, path, file_format, out)
+        if not confirm:
+            out.write("Nothing was changed (add --confirm to import the accepted rows).")
+            return
+        if not summary.accepted:
+            raise CommandError("No rows can be imported.")
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        try:
+            batch = apply_plan(
+                spec=spec, provider=found, plan=plan, file_name=path.name, sha256=digest
             )
         except ImportFileError as error:
             raise CommandError(error.message) from None
+    out.write(f"Imported: {batch.created_count} new, {batch.updated_count} updated.")
+
+
+def _report(
+    summary: Pass, errors: File[bytes] | None, path: Path, file_format: str, out: OutputWrapper
+) -> None:
     out.write(
         f"{summary.rows} rows: {summary.accepted} can be imported ({summary.new} new, "
         f"{summary.updated} updated, {summary.unchanged} unchanged), "
@@ -55,18 +77,3 @@ def run_import(
         errors_path = path.with_name(f"{path.stem}-errors.{file_format}")
         errors_path.write_bytes(errors.read())
         out.write(f"The rows with errors are in {errors_path}.")
-    if not confirm:
-        out.write("Nothing was changed (add --confirm to import the accepted rows).")
-        return
-    if not summary.accepted:
-        raise CommandError("No rows can be imported.")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    with path.open("rb") as handle:
-        try:
-            applied, _ = apply_file(
-                spec=spec, provider=found, handle=handle, file_name=path.name, sha256=digest,
-                separator=separator,
-            )  # fmt: skip
-        except ImportFileError as error:
-            raise CommandError(error.message) from None
-    out.write(f"Imported: {applied.new} new, {applied.updated} updated.")

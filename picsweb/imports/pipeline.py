@@ -1,11 +1,12 @@
 """The import pipeline.
 
 upload (size and type checked at the door) -> stored file + validation Job -> the worker reads
-and validates every row into a report (row, column, value, message) and an errors file (the
-original rows plus an ERRORS column) -> the owner confirms or cancels -> an apply Job
-validates the file again inside one transaction, checks the counts still match what the owner
-confirmed, applies every accepted row and records an ImportBatch (what it created, what it
-replaced) -> Undo import restores that, refused when a record changed since.
+and validates every row into a report (row, column, value, message), an errors file (the
+original rows plus an ERRORS column) and a plan (the accepted changes, as JSON lines) -> the
+owner confirms or cancels -> an apply Job carries out the plan in one transaction, first
+checking that nothing it relies on changed since validation (the spec's apply raises
+StaleImportError when it did), and records an ImportBatch (what it created, what it replaced)
+-> Undo import restores that, refused when a record changed since.
 
 Each import is an ImportSpec (columns, per-row rules, how to apply, how to undo), registered
 with `register_import`. Nothing is written before the owner confirms.
@@ -15,15 +16,18 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from learners.models import Provider, Role
@@ -90,6 +94,61 @@ class UndoRefused(Exception):
         self.message = message
 
 
+class StaleImportError(ImportFileError):
+    """Something the plan relies on changed after validation: nothing is applied."""
+
+
+def to_json(value: Any) -> Any:
+    """Plan values as JSON: dates, datetimes and decimals tagged so they come back as such."""
+    if isinstance(value, dict):
+        return {key: to_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(item) for item in value]
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    """For json.dumps(default=...): called only for what JSON has no type for."""
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    raise TypeError(f"{type(value).__name__} cannot go into an import plan")
+
+
+def _json_hook(value: dict[str, Any]) -> Any:
+    if len(value) == 1:
+        if "$date" in value:
+            return date.fromisoformat(value["$date"])
+        if "$datetime" in value:
+            return datetime.fromisoformat(value["$datetime"])
+        if "$decimal" in value:
+            return Decimal(value["$decimal"])
+    return value
+
+
+def from_json(text: str | bytes) -> Any:
+    return json.loads(text, object_hook=_json_hook)
+
+
+def from_json_value(value: Any) -> Any:
+    """Like from_json, for a value already parsed (a JSONField's)."""
+    if isinstance(value, dict):
+        decoded = {key: from_json_value(item) for key, item in value.items()}
+        return _json_hook(decoded)
+    if isinstance(value, list):
+        return [from_json_value(item) for item in value]
+    return value
+
+
 class ImportSpec:
     """One kind of import. Subclasses give the columns, the row rules, apply and undo."""
 
@@ -142,6 +201,8 @@ class ImportSpec:
         raise NotImplementedError
 
     def apply(self, context: Any, changes: list[Change], batch: ImportBatch) -> None:
+        """Carries out validated changes (from the plan: payload, action and row only).
+        Raises StaleImportError when a record they rely on changed since validation."""
         raise NotImplementedError
 
     def undo(self, batch: ImportBatch) -> None:
@@ -373,35 +434,38 @@ def validate_file(
     separator: str = ",",
     progress: Callable[[int], None] | None = None,
     keep_problems: int | None = PREVIEW_PROBLEMS,
+    plan: IO[bytes] | None = None,
 ) -> tuple[Pass, str, File[bytes] | None]:
-    """Reads and checks every row; writes nothing. Returns what was found, the file's
-    format, and the errors file (None when every row is accepted)."""
+    """Reads and checks every row; writes nothing to the database. Returns what was found,
+    the file's format, and the errors file (None when every row is accepted); the accepted
+    changes go to `plan`, one JSON line per chunk."""
     table = open_table(handle, separator)
     summary = Pass(keep_problems=keep_problems)
     errors_file = _ErrorsFile(table)
     for chunk in _scan(spec, provider, table, summary, progress):
         for row, problems in chunk.failed:
             errors_file.add(row, problems)
+        if plan is not None:
+            changes = [
+                [change.row, change.action, change.label, change.payload]
+                for change in chunk.changes
+                if change.action != "unchanged"
+            ]
+            plan.write(json.dumps(changes, default=_json_default).encode() + b"\n")
     return summary, table.format, errors_file.finish()
 
 
-def apply_file(
+def apply_plan(
     *,
     spec: ImportSpec,
     provider: Provider,
-    handle: IO[bytes],
+    plan: IO[bytes],
     file_name: str,
     sha256: str,
-    separator: str = ",",
     job: Job | None = None,
-    expected: tuple[int, int] | None = None,
     progress: Callable[[int], None] | None = None,
-) -> tuple[Pass, ImportBatch]:
-    """Checks every row again and applies the accepted ones, all in one transaction.
-    `expected` is (accepted, rows with errors) as the owner confirmed them: any difference
-    (the records changed since) and nothing is applied."""
-    table = open_table(handle, separator)
-    summary = Pass()
+) -> ImportBatch:
+    """Carries out a validated plan, all in one transaction: all of it or none."""
     with transaction.atomic():
         # One import at a time per provider: a second import of the same file waits here,
         # then finds the first one's batch and stops.
@@ -410,7 +474,7 @@ def apply_file(
             provider=provider, kind=spec.kind, file_sha256=sha256, undone_at__isnull=True
         ).first()
         if previous is not None:
-            when = timezone.localtime(previous.applied_at)
+            when = timezone.localtime(previous.applied_at or timezone.now())
             raise ImportFileError(
                 f"This file was imported already on {when:%d/%m/%Y at %H:%M} "
                 f"({previous.file_name}). Nothing was imported again. Undo that import first "
@@ -424,25 +488,39 @@ def apply_file(
                 )  # fmt: skip
         except IntegrityError:
             raise ImportFileError("This file is being imported already.") from None
-        for chunk in _scan(spec, provider, table, summary, progress):
-            spec.apply(chunk.context, chunk.changes, batch)
-        if expected is not None and (summary.accepted, summary.problem_rows) != expected:
-            raise ImportFileError(
-                f"The records changed since this file was validated: now {summary.accepted:,} "
-                f"rows can be imported and {summary.problem_rows:,} have errors (you confirmed "
-                f"{expected[0]:,} and {expected[1]:,}). Nothing was imported: validate the "
-                "file again."
-            )
-        batch.created_count = summary.new
-        batch.updated_count = summary.updated
+        context = spec.begin(provider)
+        done = 0
+        plan.seek(0)
+        try:
+            with transaction.atomic():
+                for line in plan:
+                    changes = [
+                        Change(row=row, action=action, label=label, payload=payload)
+                        for row, action, label, payload in from_json(line)
+                    ]
+                    spec.apply(context, changes, batch)
+                    done += len(changes)
+                    batch.created_count += sum(1 for c in changes if c.action == "new")
+                    batch.updated_count += sum(1 for c in changes if c.action == "update")
+                    if progress:
+                        progress(done)
+                # Deferred foreign keys are checked here, so a record that a new row points
+                # to and that was deleted since validation stops the import.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        except IntegrityError:
+            raise StaleImportError(
+                "Records this file refers to were deleted or changed since it was validated. "
+                "Nothing was imported: validate the file again."
+            ) from None
         batch.applied_at = timezone.now()
         batch.save()
-    return summary, batch
+    return batch
 
 
 def _run_validation(job: Job) -> None:
     spec = get_import(job.kind)
-    with job.input_file.open("rb") as handle:
+    with job.input_file.open("rb") as handle, tempfile.TemporaryFile() as plan:
         progress = jobs.Progress(job, total=_estimate_rows(handle))
         try:
             summary, file_format, errors = validate_file(
@@ -451,9 +529,13 @@ def _run_validation(job: Job) -> None:
                 handle=handle,
                 separator=job.params.get("separator", ","),
                 progress=progress,
+                plan=plan,
             )
         except ImportFileError as error:
             raise jobs.JobError(error.message) from None
+        plan.seek(0)
+        job.plan_file.save("plan.jsonl", File(plan), save=False)
+        job.save(update_fields=["plan_file"])
     progress.set_total(summary.rows)
     job.progress_done = summary.rows
     job.report = summary.as_report() | {"format": file_format}
@@ -554,8 +636,9 @@ def import_confirm(*, validation: Job, user: User) -> Job:
             },
         )
         apply_job.input_file.name = validation.input_file.name
+        apply_job.plan_file.name = validation.plan_file.name
         apply_job.input_name = validation.input_name
-        apply_job.save(update_fields=["input_file", "input_name"])
+        apply_job.save(update_fields=["input_file", "plan_file", "input_name"])
         validation.params = {**validation.params, "apply_job": str(apply_job.code)}
         validation.save(update_fields=["params"])
     return apply_job
@@ -578,22 +661,21 @@ def import_cancel(*, validation: Job) -> None:
 def _run_apply(job: Job) -> None:
     spec = get_import(job.kind)
     params = job.params
-    with job.input_file.open("rb") as handle:
+    with job.plan_file.open("rb") as plan:
         try:
-            summary, batch = apply_file(
+            batch = apply_plan(
                 spec=spec,
                 provider=job.provider,
-                handle=handle,
+                plan=plan,
                 file_name=job.input_name,
                 sha256=params["sha256"],
-                separator=params.get("separator", ","),
                 job=job,
-                expected=(params["accepted"], params["problem_rows"]),
-                progress=jobs.Progress(job, total=params["accepted"] + params["problem_rows"]),
+                progress=jobs.Progress(job, total=params["accepted"]),
             )
         except ImportFileError as error:
             raise jobs.JobError(error.message) from None
-    job.report = summary.as_report() | {"batch": str(batch.code)}
+    validation = Job.objects.get(code=params["validation_job"])
+    job.report = validation.report | {"batch": str(batch.code)}
     job.save(update_fields=["report"])
 
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import IO, Any
 
 SEPARATORS = {",": "Comma (,)", ";": "Semicolon (;)", "\t": "Tab", "|": "Pipe (|)"}
-Cell = str | int | float | date | datetime | None
+Cell = str | int | float | bool | date | datetime | time | timedelta | None
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -108,7 +109,63 @@ def _open_csv(handle: IO[bytes], separator: str) -> Table:
     return Table("csv", [h for h in headers], rows(), encoding)
 
 
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _has_formulas(handle: IO[bytes]) -> bool:
+    """Whether any worksheet of the workbook holds a formula (an <f> element)."""
+    handle.seek(0)
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            for name in archive.namelist():
+                if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
+                    continue
+                with archive.open(name) as sheet:
+                    tail = b""
+                    while chunk := sheet.read(1 << 20):
+                        if _FORMULA_TAG.search(tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ImportFileError(f"The XLSX file cannot be opened ({error}).") from None
+    finally:
+        handle.seek(0)
+    return False
+
+
 def _open_xlsx(handle: IO[bytes]) -> Table:
+    """Most workbooks are read with calamine (fast). A workbook with formulas is read with
+    openpyxl, which tells which cells hold them, so each gets its own message."""
+    if _has_formulas(handle):
+        return _open_xlsx_with_openpyxl(handle)
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        sheet = CalamineWorkbook.from_filelike(handle).get_sheet_by_index(0)
+        records = sheet.iter_rows()
+        first = next(records, None)
+    except (CalamineError, ValueError, OSError) as error:
+        raise ImportFileError(f"The XLSX file cannot be opened ({error}).") from None
+    if first is None:
+        raise ImportFileError("The first sheet of the workbook is empty.")
+    headers = _xlsx_headers(first)
+    offset = (sheet.start or (0, 0))[0]  # rows above the used area
+
+    def rows() -> Iterator[tuple[int, list[Cell]]]:
+        for number, record in enumerate(records, start=offset + 2):
+            yield number, list(record)
+
+    return Table("xlsx", headers, rows())
+
+
+def _xlsx_headers(first: list[Any]) -> list[str]:
+    headers = ["" if h is None else str(h) for h in first]
+    while headers and headers[-1] == "":
+        headers.pop()
+    return headers
+
+
+def _open_xlsx_with_openpyxl(handle: IO[bytes]) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -123,9 +180,7 @@ def _open_xlsx(handle: IO[bytes]) -> Table:
         first = [cell.value for cell in next(cell_rows)]
     except StopIteration:
         raise ImportFileError("The first sheet of the workbook is empty.") from None
-    headers = ["" if h is None else str(h) for h in first]
-    while headers and headers[-1] == "":
-        headers.pop()
+    headers = _xlsx_headers(first)
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         try:
@@ -150,4 +205,7 @@ class Formula(str):
 
 
 def is_blank_row(cells: list[Any]) -> bool:
-    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+    for cell in cells:
+        if cell is not None and (not isinstance(cell, str) or cell.strip()):
+            return False
+    return True

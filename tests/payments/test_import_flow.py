@@ -118,16 +118,32 @@ def test_it_never_imports_the_same_file_twice(world, staff):
     assert PaymentRecord.objects.count() == 2
 
 
-def test_it_refuses_to_apply_when_the_records_changed_since_validation(world, staff):
-    record = make_payment(episode=world.episode)
-    content = f"INTERNAL RECORD ID,NOTES\n{record.internal_id},new note\n"
+@pytest.mark.parametrize("meanwhile", ["record deleted", "record edited", "episode deleted"])
+def test_it_applies_nothing_when_what_it_relies_on_changed_since_validation(
+    world, staff, meanwhile
+):
+    record = make_payment(episode=world.later_episode)
+    content = (
+        "INTERNAL RECORD ID,IDENT,EXPECTED PAYMENT DATE,CREDIT/DEBIT,NOTES\n"
+        f"{record.internal_id},,,,new note\n"
+        ",00001,01/11/2024,C,new record\n"
+    )
     validation = upload(staff, world.provider, content)
-    record.delete()  # someone removes it before the import is confirmed
+    assert validation.report["accepted"] == 2
+    if meanwhile == "record deleted":
+        record.delete()
+    elif meanwhile == "record edited":
+        record.notes = "edited by someone else"
+        record.save()
+    else:
+        world.episode.delete()
 
     applied = confirm(staff, validation)
 
     assert applied.status == Job.Status.FAILED
-    assert "changed since this file was validated" in applied.error_message
+    assert "since it was validated" in applied.error_message
+    assert "Nothing was imported: validate the file again." in applied.error_message
+    assert not PaymentRecord.objects.filter(notes__in=["new note", "new record"]).exists()
     assert not ImportBatch.objects.exists()
 
 
