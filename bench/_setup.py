@@ -1,5 +1,7 @@
 """Shared start of every benchmark: Django on the database in DATABASE_URL (default: a
-PostgreSQL database `picsweb_bench` on this machine), filled with demo data when short."""
+PostgreSQL database `picsweb_bench` on this machine), filled with demo data when short.
+The database is disposable: drop it (`dropdb -h 127.0.0.1 -U postgres picsweb_bench`) after the
+demo data changes, and the next benchmark makes it again (about two minutes)."""
 
 from __future__ import annotations
 

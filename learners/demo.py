@@ -387,6 +387,7 @@ def _make_learner_chunk(
                         epa_price=Decimal(rng.randrange(500, 2000, 100)),
                         epa_org_id=f"EPA{rng.randint(1, 999):04d}",
                         **common,
+                        **_prior_learning(rng),
                     )
                 )
             aims.append(
@@ -401,6 +402,22 @@ def _make_learner_chunk(
             )
         insert_objects(aims)
         _make_payments(rng, pl, episodes)
+
+
+def _prior_learning(rng: random.Random) -> dict[str, object]:
+    """Most programme aims record no prior learning, some do, a few record nothing (which
+    the AS cohort export refuses for starts from August 2022)."""
+    roll = rng.random()
+    if roll < 0.02:
+        return {"rpl": None}
+    if roll < 0.12:
+        return {
+            "rpl": True,
+            "rpl_training_total_hours": rng.randrange(400, 900, 10),
+            "rpl_training_hours_reduction": rng.randrange(20, 150, 5),
+            "rpl_price_reduced_by": rng.randrange(200, 1500, 50),
+        }
+    return {"rpl": False}
 
 
 def _make_payments(rng: random.Random, pl: _ProviderLists, episodes: list[Episode]) -> None:

@@ -471,6 +471,21 @@ class LearningDelivery(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
+    rpl = models.BooleanField(
+        "recognition of prior learning",
+        null=True,
+        blank=True,
+        help_text="Required by the Apprenticeship Service for starts from 1 August 2022.",
+    )
+    rpl_training_total_hours = models.PositiveIntegerField(
+        "off-the-job training hours before RPL", null=True, blank=True
+    )
+    rpl_training_hours_reduction = models.PositiveIntegerField(
+        "hours reduced by RPL", null=True, blank=True
+    )
+    rpl_price_reduced_by = models.PositiveIntegerField(
+        "price reduced by RPL (£)", null=True, blank=True
+    )
     epa_org_id = models.CharField(
         "EPA organisation ID",
         max_length=7,
@@ -573,6 +588,27 @@ def ident_number(ident: str) -> int:
     if ident.isdigit():
         return int(ident)
     return 100000 + (_BASE36.index(ident[0]) - 10) * 36**4 + int(ident[1:], 36)
+
+
+class ASStatusChange(models.Model):
+    """Who set a learner's AS status, when, and by which export."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="as_changes")
+    status = models.CharField(max_length=10, choices=Learner.ASStatus.choices)
+    job = models.ForeignKey(
+        "picsweb.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    export_name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} on {self.changed_at:%d/%m/%Y}"
 
 
 def academic_year_start(day: date) -> date:

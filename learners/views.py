@@ -146,5 +146,6 @@ def learner_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRe
             "episodes": episodes,
             "employment": employment,
             "tags": learner.tags.all(),
+            "as_changes": learner.as_changes.select_related("changed_by")[:10],
         },
     )

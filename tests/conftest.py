@@ -17,12 +17,18 @@ from tests.worker import Worker, start_worker
 
 
 @pytest.fixture(scope="session")
-def celery_worker(
+def celery_worker_process(
     django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Worker]:
-    """A real Celery worker on the test database and Redis (tests must use transactional_db
-    so the worker sees their rows)."""
     yield from start_worker(tmp_path_factory.mktemp("worker"))
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process: Worker) -> Worker:
+    """A real Celery worker on the test database and Redis (tests must use transactional_db
+    so the worker sees their rows), with an empty mailbox."""
+    celery_worker_process.clear_mail()
+    return celery_worker_process
 
 
 @pytest.fixture(scope="session", autouse=True)

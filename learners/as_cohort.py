@@ -1,0 +1,316 @@
+"""The Apprenticeship Service (AS) cohort export (seed 000; format: docs/as_bulk_upload.md).
+
+A learner is included only when every rule of seed 000 holds and every value passes the AS
+bulk-upload rules that can be checked here; otherwise the learner is excluded with each reason.
+The AS splits lines on commas without honouring quotes and takes at most 99 apprentices per
+file, so a value that cannot be written as it is excludes its learner (nothing is altered),
+and a larger export is several files in one zip.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from learners import identifiers
+from learners.models import ASStatusChange, EmploymentStatus, Learner, LearningDelivery
+
+HEADER = [
+    "CohortRef", "AgreementID", "ULN", "FamilyName", "GivenNames", "DateOfBirth", "EmailAddress",
+    "StdCode", "StartDate", "EndDate", "TotalPrice", "EPAOrgID", "ProviderRef",
+    "RecognisePriorLearning", "TrainingTotalHours", "TrainingHoursReduction",
+    "IsDurationReducedByRPL", "DurationReducedBy", "PriceReducedBy",
+]  # fmt: skip
+MAX_ROWS_PER_FILE = 99
+MIN_OFF_THE_JOB_HOURS = 187
+RPL_REQUIRED_FROM = date(2022, 8, 1)
+EARLIEST_START = date(2017, 5, 1)
+UNSAFE = re.compile(r'[,"\r\n]')
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+_AGREEMENT = re.compile(r"^[A-Za-z0-9]{1,6}$")
+
+
+@dataclass
+class Exclusion:
+    learner_id: int
+    code: str
+    lrn: str
+    name: str
+    reasons: list[str]
+
+
+@dataclass
+class CohortExport:
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (learner id, cells)
+    exclusions: list[Exclusion] = field(default_factory=list)
+
+    @property
+    def included(self) -> int:
+        return len(self.rows)
+
+
+def _latest_by_learner(rows: Iterable[Mapping[str, Any]]) -> dict[int, Mapping[str, Any]]:
+    latest: dict[int, Mapping[str, Any]] = {}
+    for row in rows:  # ordered oldest first: the last one wins
+        latest[row["learner_id"]] = row
+    return latest
+
+
+def as_cohort_build(*, learners: QuerySet[Learner], today: date) -> CohortExport:
+    """Checks every learner and builds the rows of the file, in family-name order."""
+    people = list(
+        learners.order_by("family_name", "given_names", "id").values(
+            "id", "code", "lrn", "uln", "given_names", "family_name", "date_of_birth", "email",
+            "state", "as_cohort_code",
+        )
+    )  # fmt: skip
+    ids = learners.values("id")  # a subquery, not a list of IDs
+    programme = LearningDelivery.AimType.PROGRAMME
+    aims = _latest_by_learner(
+        LearningDelivery.objects.filter(learner_id__in=ids, aim_type=programme)
+        .order_by("start_date", "id")
+        .values(
+            "learner_id", "standard_id", "start_date", "planned_end_date", "training_price",
+            "epa_price", "epa_org_id", "rpl", "rpl_training_total_hours",
+            "rpl_training_hours_reduction", "rpl_price_reduced_by",
+        )
+    )  # fmt: skip
+    employment = _latest_by_learner(
+        EmploymentStatus.objects.filter(learner_id__in=ids, status=EmploymentStatus.Status.EMPLOYED)
+        .exclude(as_agreement_id="")
+        .order_by("date_applies", "id")
+        .values("learner_id", "as_agreement_id")
+    )
+    export = CohortExport()
+    seen_ulns: dict[str, str] = {}
+    seen_emails: dict[str, str] = {}
+    for person in people:
+        reasons, cells = _check(person, aims.get(person["id"]), employment.get(person["id"]), today)
+        if not reasons:
+            uln, email = cells[2], cells[6]
+            if uln in seen_ulns:
+                reasons.append(f"Learner {seen_ulns[uln]} in this export has the same ULN.")
+            if email.lower() in seen_emails:
+                reasons.append(
+                    f"Learner {seen_emails[email.lower()]} in this export has the same email "
+                    "address."
+                )
+        if reasons:
+            export.exclusions.append(
+                Exclusion(person["id"], str(person["code"]), person["lrn"],
+                          f"{person['given_names']} {person['family_name']}", reasons)
+            )  # fmt: skip
+            continue
+        seen_ulns[cells[2]] = person["lrn"]
+        seen_emails[cells[6].lower()] = person["lrn"]
+        export.rows.append((person["id"], cells))
+    return export
+
+
+def _check(
+    person: Mapping[str, Any],
+    aim: Mapping[str, Any] | None,
+    job: Mapping[str, Any] | None,
+    today: date,
+) -> tuple[list[str], list[str]]:
+    """The reasons the learner cannot be sent (seed 000 first, then the AS format), and the
+    row's cells when there are none."""
+    reasons: list[str] = []
+    if person["state"] != Learner.State.LIVE:
+        label = "archived" if person["state"] == Learner.State.ARCHIVED else "soft-deleted"
+        reasons.append(f"The learner is {label}, not live.")
+    if aim is None:
+        reasons.append("No programme aim.")
+    elif aim["standard_id"] is None:
+        reasons.append("The programme aim has no standard code.")
+    uln_problem = identifiers.uln_problem(person["uln"] or "")
+    if uln_problem:
+        reasons.append(uln_problem)
+    if job is None:
+        reasons.append("No Employed employment status record with an AS Agreement ID.")
+    if not person["email"]:
+        reasons.append("No email address.")
+    if reasons:
+        return reasons, []
+    assert aim is not None and job is not None
+    start: date = aim["start_date"]
+    end: date = aim["planned_end_date"]
+    cells = {
+        "CohortRef": person["as_cohort_code"],
+        "AgreementID": job["as_agreement_id"],
+        "ULN": person["uln"],
+        "FamilyName": person["family_name"],
+        "GivenNames": person["given_names"],
+        "DateOfBirth": "",
+        "EmailAddress": person["email"],
+        "StdCode": str(aim["standard_id"]),
+        "StartDate": start.isoformat(),
+        "EndDate": f"{end:%Y-%m}",
+        "TotalPrice": "",
+        "EPAOrgID": aim["epa_org_id"],
+        "ProviderRef": person["lrn"],
+        "RecognisePriorLearning": "",
+        "TrainingTotalHours": "",
+        "TrainingHoursReduction": "",
+        "IsDurationReducedByRPL": "",
+        "DurationReducedBy": "",
+        "PriceReducedBy": "",
+    }
+    born: date | None = person["date_of_birth"]
+    if born is None:
+        reasons.append("No date of birth.")
+    else:
+        cells["DateOfBirth"] = born.isoformat()
+        first_of_month = start.replace(day=1)
+        age = (
+            first_of_month.year
+            - born.year
+            - ((first_of_month.month, first_of_month.day) < (born.month, born.day))
+        )
+        if not 15 <= age < 115:
+            reasons.append(f"Aged {age} at the start: the Apprenticeship Service takes 15 to 114.")
+    if not 1 <= len(person["family_name"]) <= 100 or not 1 <= len(person["given_names"]) <= 100:
+        reasons.append("Family name and given names must each be 1 to 100 characters.")
+    if len(person["email"]) > 200 or not _EMAIL.match(person["email"]):
+        reasons.append("The email address is not one the Apprenticeship Service accepts.")
+    if not _AGREEMENT.match(job["as_agreement_id"]):
+        reasons.append("The AS Agreement ID must be 1 to 6 letters and digits.")
+    if len(person["as_cohort_code"]) > 20:
+        reasons.append("The AS cohort code is longer than 20 characters.")
+    if len(str(aim["standard_id"])) > 5:
+        reasons.append("The standard code is longer than 5 digits.")
+    if start < EARLIEST_START:
+        reasons.append("The programme starts before May 2017, which the AS does not take.")
+    latest_start = date(today.year + (2 if today.month >= 8 else 1), 7, 31)
+    if start > latest_start:
+        reasons.append("The programme starts more than a year after this academic year ends.")
+    if (end.year, end.month) <= (start.year, start.month):
+        reasons.append("The planned end month must be after the start month.")
+    reasons += _price(aim, cells)
+    reasons += _prior_learning(aim, start, cells)
+    if len(aim["epa_org_id"]) > 7:
+        reasons.append("The EPA organisation ID is longer than 7 characters.")
+    if len(person["lrn"]) > 20:
+        reasons.append("The learner reference number is longer than 20 characters.")
+    for column, value in cells.items():
+        if UNSAFE.search(value):
+            reasons.append(
+                f"{column} holds a comma, a quote or a line break, which the Apprenticeship "
+                "Service cannot read."
+            )
+        elif value[:1] in ("=", "+", "-", "@"):
+            reasons.append(
+                f"{column} starts with {value[0]}, which a spreadsheet runs as a formula."
+            )
+    return reasons, [cells[column] for column in HEADER]
+
+
+def _price(aim: Mapping[str, Any], cells: dict[str, str]) -> list[str]:
+    prices = [p for p in (aim["training_price"], aim["epa_price"]) if p is not None]
+    if not prices:
+        return ["No agreed price (training and end-point assessment) on the programme aim."]
+    total = sum(prices, Decimal(0))
+    if total != total.to_integral_value():
+        return [f"The total price £{total} has pence: the AS takes whole pounds."]
+    if not 1 <= total <= 100_000:
+        return [f"The total price £{total} must be from £1 to £100,000."]
+    cells["TotalPrice"] = str(int(total))
+    return []
+
+
+def _prior_learning(aim: Mapping[str, Any], start: date, cells: dict[str, str]) -> list[str]:
+    rpl = aim["rpl"]
+    hours, reduction, price = (
+        aim["rpl_training_total_hours"],
+        aim["rpl_training_hours_reduction"],
+        aim["rpl_price_reduced_by"],
+    )
+    if start < RPL_REQUIRED_FROM:
+        return []  # the AS wants RecognisePriorLearning blank for earlier starts
+    if rpl is None:
+        return [
+            "Recognition of prior learning is not recorded on the programme aim (the AS "
+            "needs it for starts from 1 August 2022)."
+        ]
+    cells["RecognisePriorLearning"] = "true" if rpl else "false"
+    if not rpl:
+        return []
+    reasons = []
+    if hours is not None:
+        if not MIN_OFF_THE_JOB_HOURS <= hours <= 9999:
+            reasons.append("Off-the-job hours before RPL must be from 187 to 9,999.")
+        cells["TrainingTotalHours"] = str(hours)
+    if reduction is not None:
+        if not 1 <= reduction <= 999 or (
+            hours is not None and (reduction >= hours or hours - reduction < MIN_OFF_THE_JOB_HOURS)
+        ):
+            reasons.append(
+                "Hours reduced by RPL must be 1 to 999 and leave at least 187 off-the-job hours."
+            )
+        cells["TrainingHoursReduction"] = str(reduction)
+    if price is not None:
+        if not 100 <= price <= 18_000:
+            reasons.append("Price reduced by RPL must be from £100 to £18,000.")
+        cells["PriceReducedBy"] = str(price)
+    return reasons
+
+
+def as_cohort_file_name(*, ukprn: str, at: datetime, part: int | None = None) -> str:
+    suffix = f"-{part:02d}" if part is not None else ""
+    return f"AS-cohort-{ukprn}-{at:%Y%m%d-%H%M%S}{suffix}.csv"
+
+
+def as_cohort_csv(rows: list[list[str]]) -> bytes:
+    """One file: the header, then the rows, comma-separated with no quoting (every value was
+    checked to need none), UTF-8, CRLF line endings."""
+    lines = [",".join(HEADER), *(",".join(cells) for cells in rows)]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def as_cohort_files(*, export: CohortExport, ukprn: str, at: datetime) -> tuple[str, bytes]:
+    """The download: one CSV, or a zip of CSVs of at most 99 apprentices each."""
+    rows = [cells for _, cells in export.rows]
+    if len(rows) <= MAX_ROWS_PER_FILE:
+        return as_cohort_file_name(ukprn=ukprn, at=at), as_cohort_csv(rows)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, first in enumerate(range(0, len(rows), MAX_ROWS_PER_FILE), start=1):
+            chunk = rows[first : first + MAX_ROWS_PER_FILE]
+            archive.writestr(
+                as_cohort_file_name(ukprn=ukprn, at=at, part=part), as_cohort_csv(chunk)
+            )
+    return f"AS-cohort-{ukprn}-{at:%Y%m%d-%H%M%S}.zip", buffer.getvalue()
+
+
+def as_cohort_mark_sent(
+    *, export: CohortExport, job_id: int | None, user_id: int | None, export_name: str
+) -> None:
+    """AS Status "Sent to Apprenticeship Service" for every learner in the file, each change
+    recorded; all or nothing."""
+    ids = [learner_id for learner_id, _ in export.rows]
+    with transaction.atomic():
+        Learner.objects.filter(id__in=ids).update(as_status=Learner.ASStatus.SENT)
+        ASStatusChange.objects.bulk_create(
+            [
+                ASStatusChange(
+                    learner_id=learner_id,
+                    status=Learner.ASStatus.SENT,
+                    job_id=job_id,
+                    changed_by_id=user_id,
+                    export_name=export_name,
+                )
+                for learner_id in ids
+            ],
+            batch_size=2000,
+        )
