@@ -75,13 +75,19 @@ def main() -> None:
     base = (time.perf_counter() - base_started) / len(sample) * args.selected
 
     print(f"freeze selection {froze - started:6.2f} s ({frozen:,} learners)")
-    print(f"export job       {done - froze:6.2f} s ({included:,} in the file, {excluded:,} left "
-          f"out with reasons, AS status set for {included:,})")  # fmt: skip
-    print(f"baseline (per-learner ORM checks only, no file or status) ~ {base:.2f} s for "
-          f"{args.selected:,}")  # fmt: skip
+    print(
+        f"export job       {done - froze:6.2f} s ({included:,} in the file, {excluded:,} left "
+        f"out with reasons, AS status set for {included:,})"
+    )
+    print(
+        f"baseline (per-learner ORM checks only, no file or status) ~ {base:.2f} s for "
+        f"{args.selected:,}"
+    )
     total = done - started
-    print(f"\nselection + job {total:.2f} s (target <= 5); {base / (done - froze):.1f}x the "
-          f"baseline's speed at {timezone.now():%Y-%m-%d}")  # fmt: skip
+    print(
+        f"\nselection + job {total:.2f} s (target <= 5); {base / (done - froze):.1f}x the "
+        f"baseline's speed at {timezone.now():%Y-%m-%d}"
+    )
 
 
 if __name__ == "__main__":

@@ -85,8 +85,10 @@ def main() -> None:
     client.get("/learners/")
 
     print(f"{Learner.objects.count():,} learners in all, {count:,} at {provider.name}")
-    print(f"{'page':44} {'p50 ms':>7} {'p95 ms':>7} {'queries':>7} {'rows':>5}"
-          f" | {'baseline p95':>12} {'ratio':>6}")  # fmt: skip
+    print(
+        f"{'page':44} {'p50 ms':>7} {'p95 ms':>7} {'queries':>7} {'rows':>5}"
+        f" | {'baseline p95':>12} {'ratio':>6}"
+    )
     worst_p95, worst_queries, ratios = 0.0, 0, []
     for case in CASES:
         query = case.format(**values)
@@ -140,8 +142,10 @@ def main() -> None:
         ratio = p95(base_times) / p95(ours_times)
         ratios.append(ratio)
         worst_p95, worst_queries = max(worst_p95, p95(times)), max(worst_queries, queries)
-        print(f"{query[:44]:44} {statistics.median(times):7.1f} {p95(times):7.1f} {queries:7d}"
-              f" {rows:5d} | {p95(base_times):12.1f} {ratio:5.1f}x")  # fmt: skip
+        print(
+            f"{query[:44]:44} {statistics.median(times):7.1f} {p95(times):7.1f} {queries:7d}"
+            f" {rows:5d} | {p95(base_times):12.1f} {ratio:5.1f}x"
+        )
     print(
         f"\nworst page p95 {worst_p95:.1f} ms (target <= 150), most queries {worst_queries} "
         f"(target <= 10); data read vs baseline: median {statistics.median(ratios):.1f}x, "

@@ -24,10 +24,19 @@ from _setup import ROOT, setup
 
 WORK = ROOT / "var" / "bench"
 HEADER = [
-    "INTERNAL RECORD ID", "IDENT", "SYSTEM TYPE", "EXPECTED PAYMENT DATE",
-    "EXPECTED PAYMENT AMOUNT", "ACTUAL PAYMENT DATE", "ACTUAL PAYMENT AMOUNT", "CREDIT/DEBIT",
-    "PAYMENT STATUS", "PAYMENT ITEM CODE", "NOTES", "PO NUMBER",
-]  # fmt: skip
+    "INTERNAL RECORD ID",
+    "IDENT",
+    "SYSTEM TYPE",
+    "EXPECTED PAYMENT DATE",
+    "EXPECTED PAYMENT AMOUNT",
+    "ACTUAL PAYMENT DATE",
+    "ACTUAL PAYMENT AMOUNT",
+    "CREDIT/DEBIT",
+    "PAYMENT STATUS",
+    "PAYMENT ITEM CODE",
+    "NOTES",
+    "PO NUMBER",
+]
 
 
 def make_files(rows: int) -> tuple[Path, Path, int]:
@@ -92,8 +101,15 @@ def make_files(rows: int) -> tuple[Path, Path, int]:
     for cells in table:
         sheet.append(cells)
     workbook.save(xlsx_path)
-    return csv_path, xlsx_path, sum(1 for r in table if any(v in str(r) for v in
-                                    ("31/02", "12.345", "ZZZZZ", "'X'", "Done")))  # fmt: skip
+    return (
+        csv_path,
+        xlsx_path,
+        sum(
+            1
+            for r in table
+            if any(v in str(r) for v in ("31/02", "12.345", "ZZZZZ", "'X'", "Done"))
+        ),
+    )
 
 
 def measure(path: Path) -> dict[str, float]:
@@ -112,9 +128,12 @@ def measure(path: Path) -> dict[str, float]:
         summary, _, _ = validate_file(spec=PAYMENTS, provider=provider, handle=handle, plan=plan)
         validated = time.perf_counter()
         batch = apply_plan(
-            spec=PAYMENTS, provider=provider, plan=plan, file_name=path.name,
+            spec=PAYMENTS,
+            provider=provider,
+            plan=plan,
+            file_name=path.name,
             sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-        )  # fmt: skip
+        )
         done = time.perf_counter()
     import_undo(batch=batch, user=User.objects.get(username="staff"))
     return {
@@ -140,18 +159,32 @@ def baseline(path: Path, rows: int) -> dict[str, float]:
 
     class PlainResource(resources.ModelResource):
         internal_id = fields.Field(attribute="internal_id", column_name="INTERNAL RECORD ID")
-        episode = fields.Field(attribute="episode", column_name="IDENT",
-                               widget=widgets.ForeignKeyWidget(Episode, "ident"))  # fmt: skip
+        episode = fields.Field(
+            attribute="episode",
+            column_name="IDENT",
+            widget=widgets.ForeignKeyWidget(Episode, "ident"),
+        )
         system_type = fields.Field(attribute="system_type", column_name="SYSTEM TYPE")
-        expected_date = fields.Field(attribute="expected_date", column_name="EXPECTED PAYMENT DATE",
-                                     widget=widgets.DateWidget("%d/%m/%Y"))  # fmt: skip
-        expected_amount = fields.Field(attribute="expected_amount",
-                                       column_name="EXPECTED PAYMENT AMOUNT",
-                                       widget=widgets.DecimalWidget())  # fmt: skip
-        actual_date = fields.Field(attribute="actual_date", column_name="ACTUAL PAYMENT DATE",
-                                   widget=widgets.DateWidget("%d/%m/%Y"))  # fmt: skip
-        actual_amount = fields.Field(attribute="actual_amount", column_name="ACTUAL PAYMENT AMOUNT",
-                                     widget=widgets.DecimalWidget())  # fmt: skip
+        expected_date = fields.Field(
+            attribute="expected_date",
+            column_name="EXPECTED PAYMENT DATE",
+            widget=widgets.DateWidget("%d/%m/%Y"),
+        )
+        expected_amount = fields.Field(
+            attribute="expected_amount",
+            column_name="EXPECTED PAYMENT AMOUNT",
+            widget=widgets.DecimalWidget(),
+        )
+        actual_date = fields.Field(
+            attribute="actual_date",
+            column_name="ACTUAL PAYMENT DATE",
+            widget=widgets.DateWidget("%d/%m/%Y"),
+        )
+        actual_amount = fields.Field(
+            attribute="actual_amount",
+            column_name="ACTUAL PAYMENT AMOUNT",
+            widget=widgets.DecimalWidget(),
+        )
         credit_debit = fields.Field(attribute="credit_debit", column_name="CREDIT/DEBIT")
         status = fields.Field(attribute="status", column_name="PAYMENT STATUS")
         payment_item = fields.Field(
@@ -164,9 +197,19 @@ def baseline(path: Path, rows: int) -> dict[str, float]:
         class Meta:
             model = PaymentRecord
             import_id_fields = ("internal_id",)
-            fields = ("internal_id", "episode", "system_type", "expected_date",
-                      "expected_amount", "actual_date", "actual_amount", "credit_debit",
-                      "status", "payment_item", "notes")  # fmt: skip
+            fields = (
+                "internal_id",
+                "episode",
+                "system_type",
+                "expected_date",
+                "expected_amount",
+                "actual_date",
+                "actual_amount",
+                "credit_debit",
+                "status",
+                "payment_item",
+                "notes",
+            )
 
         def before_save_instance(self, instance, row, **kwargs):  # type: ignore[no-untyped-def]
             instance.provider_id = instance.episode.provider_id
@@ -201,9 +244,12 @@ def child(mode: str, path: str, rows: int) -> None:
 
 def run_child(*args: str) -> dict[str, float]:
     result = subprocess.run(
-        [sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=False,
+        [sys.executable, __file__, "--child", *args],
+        capture_output=True,
+        text=True,
+        check=False,
         cwd=Path(__file__).parent,
-    )  # fmt: skip
+    )
     if result.returncode:
         raise SystemExit(result.stderr[-3000:])
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -221,23 +267,29 @@ def main() -> None:
         return
     setup(args.learners)
     csv_path, xlsx_path, _ = make_files(args.rows)
-    print(f"files: {csv_path.name} ({csv_path.stat().st_size / 1e6:.1f} MB), "
-          f"{xlsx_path.name} ({xlsx_path.stat().st_size / 1e6:.1f} MB)")  # fmt: skip
+    print(
+        f"files: {csv_path.name} ({csv_path.stat().st_size / 1e6:.1f} MB), "
+        f"{xlsx_path.name} ({xlsx_path.stat().st_size / 1e6:.1f} MB)"
+    )
     results = {}
     for label, path in (("CSV", csv_path), ("XLSX", xlsx_path)):
         r = run_child("measure", str(path), "0")
         results[label] = r
-        print(f"{label:5} validate {r['validate']:6.2f} s + apply {r['apply']:6.2f} s = "
-              f"{r['total']:6.2f} s, peak {r['peak_mb']:5.0f} MB; {r['rows']:,.0f} rows: "
-              f"{r['new']:,.0f} new, {r['updated']:,.0f} updated, {r['problem_rows']:,.0f} "
-              f"rows with errors ({r['problems']:,.0f} problems) all reported")  # fmt: skip
+        print(
+            f"{label:5} validate {r['validate']:6.2f} s + apply {r['apply']:6.2f} s = "
+            f"{r['total']:6.2f} s, peak {r['peak_mb']:5.0f} MB; {r['rows']:,.0f} rows: "
+            f"{r['new']:,.0f} new, {r['updated']:,.0f} updated, {r['problem_rows']:,.0f} "
+            f"rows with errors ({r['problems']:,.0f} problems) all reported"
+        )
     base = run_child("baseline", str(csv_path), str(args.baseline_rows))
     per_row = base["seconds"] / base["rows"]
     scaled = per_row * args.rows
     csv_total = results["CSV"]["total"]
-    print(f"baseline: django-import-export ModelResource, {base['rows']:,.0f} rows in "
-          f"{base['seconds']:.2f} s ({per_row * 1000:.2f} ms/row), {args.rows:,} rows ~ "
-          f"{scaled:.1f} s, peak {base['peak_mb']:.0f} MB")  # fmt: skip
+    print(
+        f"baseline: django-import-export ModelResource, {base['rows']:,.0f} rows in "
+        f"{base['seconds']:.2f} s ({per_row * 1000:.2f} ms/row), {args.rows:,} rows ~ "
+        f"{scaled:.1f} s, peak {base['peak_mb']:.0f} MB"
+    )
     xlsx_ratio = results["XLSX"]["total"] / csv_total
     print(
         f"\nCSV {csv_total:.2f} s (target <= 10), peak {results['CSV']['peak_mb']:.0f} MB "

@@ -25,11 +25,26 @@ from learners import identifiers
 from learners.models import ASStatusChange, EmploymentStatus, Learner, LearningDelivery
 
 HEADER = [
-    "CohortRef", "AgreementID", "ULN", "FamilyName", "GivenNames", "DateOfBirth", "EmailAddress",
-    "StdCode", "StartDate", "EndDate", "TotalPrice", "EPAOrgID", "ProviderRef",
-    "RecognisePriorLearning", "TrainingTotalHours", "TrainingHoursReduction",
-    "IsDurationReducedByRPL", "DurationReducedBy", "PriceReducedBy",
-]  # fmt: skip
+    "CohortRef",
+    "AgreementID",
+    "ULN",
+    "FamilyName",
+    "GivenNames",
+    "DateOfBirth",
+    "EmailAddress",
+    "StdCode",
+    "StartDate",
+    "EndDate",
+    "TotalPrice",
+    "EPAOrgID",
+    "ProviderRef",
+    "RecognisePriorLearning",
+    "TrainingTotalHours",
+    "TrainingHoursReduction",
+    "IsDurationReducedByRPL",
+    "DurationReducedBy",
+    "PriceReducedBy",
+]
 MAX_ROWS_PER_FILE = 99
 MIN_OFF_THE_JOB_HOURS = 187
 RPL_REQUIRED_FROM = date(2022, 8, 1)
@@ -71,21 +86,37 @@ def as_cohort_build(*, learners: QuerySet[Learner], today: date) -> CohortExport
     """Checks every learner and builds the rows of the file, in family-name order."""
     people = list(
         learners.order_by("family_name", "given_names", "id").values(
-            "id", "code", "lrn", "uln", "given_names", "family_name", "date_of_birth", "email",
-            "state", "as_cohort_code",
+            "id",
+            "code",
+            "lrn",
+            "uln",
+            "given_names",
+            "family_name",
+            "date_of_birth",
+            "email",
+            "state",
+            "as_cohort_code",
         )
-    )  # fmt: skip
+    )
     ids = learners.values("id")  # a subquery, not a list of IDs
     programme = LearningDelivery.AimType.PROGRAMME
     aims = _latest_by_learner(
         LearningDelivery.objects.filter(learner_id__in=ids, aim_type=programme)
         .order_by("start_date", "id")
         .values(
-            "learner_id", "standard_id", "start_date", "planned_end_date", "training_price",
-            "epa_price", "epa_org_id", "rpl", "rpl_training_total_hours",
-            "rpl_training_hours_reduction", "rpl_price_reduced_by",
+            "learner_id",
+            "standard_id",
+            "start_date",
+            "planned_end_date",
+            "training_price",
+            "epa_price",
+            "epa_org_id",
+            "rpl",
+            "rpl_training_total_hours",
+            "rpl_training_hours_reduction",
+            "rpl_price_reduced_by",
         )
-    )  # fmt: skip
+    )
     employment = _latest_by_learner(
         EmploymentStatus.objects.filter(learner_id__in=ids, status=EmploymentStatus.Status.EMPLOYED)
         .exclude(as_agreement_id="")
@@ -108,9 +139,14 @@ def as_cohort_build(*, learners: QuerySet[Learner], today: date) -> CohortExport
                 )
         if reasons:
             export.exclusions.append(
-                Exclusion(person["id"], str(person["code"]), person["lrn"],
-                          f"{person['given_names']} {person['family_name']}", reasons)
-            )  # fmt: skip
+                Exclusion(
+                    person["id"],
+                    str(person["code"]),
+                    person["lrn"],
+                    f"{person['given_names']} {person['family_name']}",
+                    reasons,
+                )
+            )
             continue
         seen_ulns[cells[2]] = person["lrn"]
         seen_emails[cells[6].lower()] = person["lrn"]

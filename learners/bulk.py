@@ -58,37 +58,3 @@ def actions_for(roles: set[Role], filters_in_use: set[str]) -> list[BulkAction]:
 
 def get_action(name: str) -> BulkAction | None:
     return _ACTIONS.get(name)
-
-
-class SelectionError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def resolve_selection(
-    *, filtered: QuerySet[Learner], codes: list[str], select_all: str | None
-) -> tuple[QuerySet[Learner], int]:
-    """The learners a bulk action acts on, and how many."""
-    if select_all is not None:
-        try:
-            expected = int(select_all)
-        except ValueError:
-            raise SelectionError("The selection was not understood. Please choose again.") from None
-        count = filtered.count()
-        if count != expected:
-            raise SelectionError(
-                f"The learners matching your filters changed from {expected:,} to {count:,} "
-                "since the list was shown. Nothing was started: check the list and choose again."
-            )
-        return filtered, count
-    if not codes:
-        raise SelectionError("Tick at least one learner, or select all learners matching.")
-    chosen = filtered.filter(code__in=codes)
-    count = chosen.count()
-    if count != len(set(codes)):
-        raise SelectionError(
-            "Some of the ticked learners are no longer in this list. Nothing was started: "
-            "check the list and choose again."
-        )
-    return chosen, count

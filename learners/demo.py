@@ -402,6 +402,34 @@ def _make_learner_chunk(
             )
         insert_objects(aims)
         _make_payments(rng, pl, episodes)
+        _make_registrations(rng, aims)
+
+
+def _make_registrations(rng: random.Random, aims: list[LearningDelivery]) -> None:
+    """A registration for most component aims, in every status."""
+    from regcert.models import Registration
+
+    statuses = list(Registration.Status)
+    records = []
+    for aim in aims:
+        if aim.aim_type != LearningDelivery.AimType.COMPONENT or rng.random() < 0.3:
+            continue
+        status = rng.choice(statuses)
+        numbered = status in Registration.NEEDS_REGISTRATION_NUMBER
+        registered = aim.start_date + timedelta(days=rng.randint(10, 60))
+        records.append(
+            Registration(
+                learner=aim.learner,
+                qualification_number=aim.aim_ref,
+                status=status,
+                registration_number=f"R{rng.randint(100000, 999999)}" if numbered else "",
+                registration_date=registered if numbered else None,
+                achieved_date=registered + timedelta(days=300)
+                if status not in (statuses[0], statuses[1], statuses[6], statuses[7])
+                else None,
+            )
+        )
+    insert_objects(records)
 
 
 def _prior_learning(rng: random.Random) -> dict[str, object]:

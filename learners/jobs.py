@@ -37,7 +37,7 @@ def run_csv_job(job: Job) -> None:
 
 def start_csv_download(selection: bulk.Selection) -> HttpResponse:
     """Small selections download at once; large ones run as a job (its page shows progress)."""
-    if selection.count <= settings.LEARNER_CSV_DIRECT_LIMIT:
+    if selection.count <= settings.DIRECT_DOWNLOAD_LIMIT:
         content = learners_csv_file(learners=selection.learners)
         response = HttpResponse(content.read(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{_csv_name()}"'

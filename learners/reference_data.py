@@ -51,3 +51,9 @@ def load_standards(standard_model: Any) -> int:
     ]
     standard_model.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+@cache
+def outcode_countries() -> dict[str, str]:
+    """Outcode -> England, Scotland or Wales."""
+    return {row["outcode"]: row["country"] for row in _rows("uk_postcode_outcodes.csv")}

@@ -21,6 +21,7 @@ from picsweb.access import (
     role_required,
     roles_at,
 )
+from picsweb.selection import SelectionError, resolve_selection
 from picsweb.typing import AuthenticatedHttpRequest
 
 # Query keys that shape the page rather than choose learners.
@@ -103,10 +104,10 @@ def learner_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     except ValueError:
         raise Http404 from None
     try:
-        learners, count = bulk.resolve_selection(
+        learners, count = resolve_selection(
             filtered=learner_filter.qs, codes=codes, select_all=request.POST.get("select_all")
         )
-    except bulk.SelectionError as error:
+    except SelectionError as error:
         messages.error(request, error.message)
         return _back_to_list(provider, filter_query)
     selection = bulk.Selection(

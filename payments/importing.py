@@ -15,27 +15,21 @@ from datetime import date
 from typing import Any
 
 from django.db.models import F
-from django.utils import timezone
 
 from learners.models import EmploymentStatus, Episode, Organisation, Provider, Role
 from payments import columns as c
 from payments.models import PaymentItem, PaymentRecord, UserDefinedField
-from picsweb.bulk import insert_rows, update_rows
 from picsweb.imports.cells import CellError, as_code, as_date, as_money, as_text, display
 from picsweb.imports.pipeline import (
     CHUNK_ROWS,
     Change,
-    ImportSpec,
+    ModelImportSpec,
     Problem,
     Row,
-    StaleImportError,
-    UndoRefused,
-    from_json_value,
     register_import,
-    to_json,
 )
 from picsweb.imports.reading import Cell, ImportFileError
-from picsweb.models import BatchChange, ImportBatch
+from picsweb.models import ImportBatch
 
 PMR_CREDIT_DEBIT = {"APTB_PMR1": "C", "APTB_PMR2": "C", "APTB_PMR3": "D"}
 STATUSES = {s.value.upper(): s.value for s in PaymentRecord.Status}
@@ -68,10 +62,13 @@ class Context:
     whole_provider: bool = False  # episodes and employers of the provider all read
 
 
-class PaymentImport(ImportSpec):
+class PaymentImport(ModelImportSpec):
     kind = "payments"
     label = "Payment records import"
     role = Role.PAYMENTS_IMPORT
+    model = PaymentRecord
+    update_fields = (*c.UPDATABLE.values(), "user_fields")
+    record_label = "internal_id"
 
     def columns(self, provider: Provider) -> list[str]:
         return [*c.COLUMNS, *_udf_names(provider)]
@@ -176,65 +173,8 @@ class PaymentImport(ImportSpec):
             return _validate_update(ctx, row, check, internal_id)
         return _validate_new(ctx, row, check)
 
-    def apply(self, context: Any, changes: list[Change], batch: ImportBatch) -> None:
-        updates = [ch.payload for ch in changes if ch.action == "update"]
-        if updates:
-            seen = {u["id"]: u["updated_at"] for u in updates}
-            now_at = dict(PaymentRecord.objects.filter(id__in=seen).values_list("id", "updated_at"))
-            stale = [i for i, at in seen.items() if now_at.get(i) != at]
-            if stale:
-                ids = PaymentRecord.objects.filter(id__in=stale[:5]).values_list(
-                    "internal_id", flat=True
-                )
-                raise StaleImportError(
-                    f"{len(stale)} of the records this file updates changed or were deleted "
-                    f"since it was validated ({', '.join(ids) or 'deleted'}). Nothing was "
-                    "imported: validate the file again."
-                )
-        new = [
-            {"provider_id": batch.provider_id, "created_batch_id": batch.pk, **ch.payload}
-            for ch in changes
-            if ch.action == "new"
-        ]
-        insert_rows(PaymentRecord, new)
-        if not updates:
-            return
-        insert_rows(
-            BatchChange,
-            ({"batch_id": batch.pk, "object_id": u["id"], "before": to_json(u["before"])}
-             for u in updates),
-        )  # fmt: skip
-        fields = [*c.UPDATABLE.values(), "user_fields", "updated_at"]
-        now = timezone.now()
-        update_rows(
-            PaymentRecord,
-            [{"id": u["id"], "updated_at": now, **u["values"]} for u in updates],
-            fields,
-        )
-
-    def undo(self, batch: ImportBatch) -> None:
-        created = PaymentRecord.objects.filter(created_batch=batch)
-        changes = {ch.object_id: ch.before for ch in batch.changes.all()}
-        touched = list(
-            PaymentRecord.objects.filter(updated_at__gt=batch.applied_at)
-            .filter(id__in=list(changes) or [0])
-            .union(created.filter(updated_at__gt=batch.applied_at))
-            .values_list("internal_id", flat=True)[:5]
-        )
-        if touched:
-            raise UndoRefused(
-                "These records changed after the import, so it cannot be undone: "
-                f"{', '.join(touched)}. Change them back, or edit them by hand."
-            )
-        created.delete()
-        if changes:
-            records = []
-            for record in PaymentRecord.objects.filter(id__in=list(changes)):
-                for name, value in from_json_value(changes[record.id]).items():
-                    setattr(record, name, value)
-                records.append(record)
-            fields = sorted({name for before in changes.values() for name in before})
-            PaymentRecord.objects.bulk_update(records, [*fields, "updated_at"], batch_size=1000)
+    def new_row_fields(self, batch: ImportBatch) -> dict[str, Any]:
+        return {"provider_id": batch.provider_id}
 
 
 def _udf_names(provider: Provider) -> list[str]:

@@ -76,8 +76,10 @@ def payment_report_write(
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Learner Payment Report")
     sheet.append(headers)
-    date_columns = {headers.index(name) for name in (c.EPISODE_START, c.EXPECTED_DATE,
-                                                      c.ACTUAL_DATE, c.INVOICE_DATE)}  # fmt: skip
+    date_columns = {
+        headers.index(name)
+        for name in (c.EPISODE_START, c.EXPECTED_DATE, c.ACTUAL_DATE, c.INVOICE_DATE)
+    }
     for row in payment_report_rows(records=records, headers=headers):
         cells = []
         for position, value in enumerate(row):

@@ -49,9 +49,18 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], str]:
         return _text
     if kind in ("DateField", "DateTimeField"):
         return _iso
-    if kind in ("ForeignKey", "IntegerField", "BigIntegerField", "PositiveIntegerField",
-                "PositiveSmallIntegerField", "SmallIntegerField", "DecimalField", "AutoField",
-                "BigAutoField", "UUIDField"):  # fmt: skip
+    if kind in (
+        "ForeignKey",
+        "IntegerField",
+        "BigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+        "DecimalField",
+        "AutoField",
+        "BigAutoField",
+        "UUIDField",
+    ):
         return _plain
     return _copy_value
 

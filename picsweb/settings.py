@@ -232,5 +232,5 @@ LOGGING: dict[str, Any] = {
 # Jobs: a running job whose worker has not reported for this long is failed.
 JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 15 * 60)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
-# The learner list's CSV download runs as a job above this many learners.
-LEARNER_CSV_DIRECT_LIMIT = env_int("LEARNER_CSV_DIRECT_LIMIT", 500)
+# Downloads of more rows than this (learners, registrations) run as a job.
+DIRECT_DOWNLOAD_LIMIT = env_int("DIRECT_DOWNLOAD_LIMIT", 500)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("learners/", include("learners.urls")),
     path("jobs/", include(jobs_patterns)),
     path("payments/", include("payments.urls")),
+    path("regcert/", include("regcert.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,3 +3,18 @@ from django.apps import AppConfig
 
 class RegcertConfig(AppConfig):
     name = "regcert"
+    verbose_name = "Registration & Certification"
+
+    def ready(self) -> None:
+        from learners.models import Role
+        from picsweb.navigation import NavItem, register
+        from regcert import importing, views  # noqa: F401 - register the import and export
+
+        register(
+            NavItem(
+                "Registration and Certification",
+                "regcert:list",
+                Role.MANAGE_REGCERT,
+                "Awarding-body registrations and certificates: import, update and export.",
+            )
+        )

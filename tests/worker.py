@@ -74,13 +74,30 @@ def start_worker(tmp: Path) -> Iterator[Worker]:
     with log.open("wb") as log_handle:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "picsweb", "worker",
-                "-Q", "default,imports,exports", "--concurrency", "1",
-                "--include", "tests.worker_jobs", "--without-mingle", "--without-gossip",
-                "-n", f"test-{os.getpid()}@%h", "--loglevel", "INFO",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "picsweb",
+                "worker",
+                "-Q",
+                "default,imports,exports",
+                "--concurrency",
+                "1",
+                "--include",
+                "tests.worker_jobs",
+                "--without-mingle",
+                "--without-gossip",
+                "-n",
+                f"test-{os.getpid()}@%h",
+                "--loglevel",
+                "INFO",
             ],
-            cwd=ROOT, env=env, stdout=log_handle, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            stdout=log_handle,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 60
     while b"ready." not in log.read_bytes():
         if process.poll() is not None or time.monotonic() > deadline:

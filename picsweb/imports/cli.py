@@ -40,9 +40,13 @@ def run_import(
     with path.open("rb") as handle, tempfile.TemporaryFile() as plan:
         try:
             summary, file_format, errors = validate_file(
-                spec=spec, provider=found, handle=handle, separator=separator,
-                keep_problems=None, plan=plan,
-            )  # fmt: skip
+                spec=spec,
+                provider=found,
+                handle=handle,
+                separator=separator,
+                keep_problems=None,
+                plan=plan,
+            )
         except ImportFileError as error:
             raise CommandError(error.message) from None
         _report(summary, errors, path, file_format, out)

@@ -28,13 +28,15 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from learners.models import Provider, Role
 from picsweb import jobs
+from picsweb.bulk import insert_rows, update_rows
 from picsweb.imports.cells import is_formula
 from picsweb.imports.reading import Cell, ImportFileError, Table, is_blank_row, open_table
-from picsweb.models import ImportBatch, Job
+from picsweb.models import BatchChange, ImportBatch, Job
 from picsweb.spreadsheets import SafeCsvWriter
 
 if TYPE_CHECKING:
@@ -86,6 +88,7 @@ class Change:
     label: str  # what the user recognises the record by
     diffs: list[tuple[str, str, str]] = field(default_factory=list)  # (column, before, after)
     payload: Any = None  # what the spec's apply needs
+    notes: list[str] = field(default_factory=list)  # what the user should know of the row
 
 
 class UndoRefused(Exception):
@@ -209,6 +212,77 @@ class ImportSpec:
         raise NotImplementedError
 
 
+class ModelImportSpec(ImportSpec):
+    """An import that adds and updates rows of one model, with the apply and undo every such
+    import shares. Payloads: a new row's field values; an update's
+    {"id", "updated_at" (as validated), "before" (replaced values), "values" (new values of
+    update_fields)}. The model needs `updated_at` (auto_now) and `created_batch`."""
+
+    model: ClassVar[type[Model]]
+    update_fields: ClassVar[tuple[str, ...]]
+    record_label: ClassVar[str] = "id"  # the field that names a record in messages
+
+    def new_row_fields(self, batch: ImportBatch) -> dict[str, Any]:
+        """Fields every new row gets besides its payload (e.g. the provider)."""
+        return {}
+
+    def apply(self, context: Any, changes: list[Change], batch: ImportBatch) -> None:
+        objects = self.model._default_manager
+        updates = [ch.payload for ch in changes if ch.action == "update"]
+        if updates:
+            seen = {u["id"]: u["updated_at"] for u in updates}
+            now_at = dict(objects.filter(id__in=seen).values_list("id", "updated_at"))
+            stale = [i for i, at in seen.items() if now_at.get(i) != at]
+            if stale:
+                names = objects.filter(id__in=stale[:5]).values_list(self.record_label, flat=True)
+                raise StaleImportError(
+                    f"{len(stale)} of the records this file updates changed or were deleted "
+                    f"since it was validated ({', '.join(map(str, names)) or 'deleted'}). "
+                    "Nothing was imported: validate the file again."
+                )
+        extra = {"created_batch_id": batch.pk, **self.new_row_fields(batch)}
+        insert_rows(self.model, ({**extra, **ch.payload} for ch in changes if ch.action == "new"))
+        if not updates:
+            return
+        insert_rows(
+            BatchChange,
+            (
+                {"batch_id": batch.pk, "object_id": u["id"], "before": to_json(u["before"])}
+                for u in updates
+            ),
+        )
+        now = timezone.now()
+        update_rows(
+            self.model,
+            [{"id": u["id"], "updated_at": now, **u["values"]} for u in updates],
+            [*self.update_fields, "updated_at"],
+        )
+
+    def undo(self, batch: ImportBatch) -> None:
+        objects = self.model._default_manager
+        created = objects.filter(created_batch=batch)
+        changes = {ch.object_id: ch.before for ch in batch.changes.all()}
+        touched = list(
+            objects.filter(updated_at__gt=batch.applied_at, id__in=list(changes) or [0])
+            .union(created.filter(updated_at__gt=batch.applied_at))
+            .values_list(self.record_label, flat=True)[:5]
+        )
+        if touched:
+            raise UndoRefused(
+                "These records changed after the import, so it cannot be undone: "
+                f"{', '.join(map(str, touched))}. Change them back, or edit them by hand."
+            )
+        created.delete()
+        if changes:
+            records = []
+            for record in objects.filter(id__in=list(changes)):
+                for name, value in from_json_value(changes[record.pk]).items():
+                    setattr(record, name, value)
+                records.append(record)
+            fields = sorted({name for before in changes.values() for name in before})
+            objects.bulk_update(records, [*fields, "updated_at"], batch_size=1000)
+
+
 _IMPORTS: dict[str, ImportSpec] = {}
 
 
@@ -308,6 +382,7 @@ class Pass:
     problem_rows: int = 0
     problems: list[Problem] = field(default_factory=list)  # the first PREVIEW_PROBLEMS
     problem_count: int = 0
+    notes: list[dict[str, Any]] = field(default_factory=list)  # the first PREVIEW_PROBLEMS
     changes: list[dict[str, Any]] = field(default_factory=list)  # the first PREVIEW_CHANGES
 
     @property
@@ -324,6 +399,7 @@ class Pass:
             "problem_rows": self.problem_rows,
             "problem_count": self.problem_count,
             "problems": [p.as_dict() for p in self.problems],
+            "notes": self.notes,
             "changes": self.changes,
         }
 
@@ -356,6 +432,9 @@ def _scan(
             result = problems or spec.validate(context, row)
             if isinstance(result, Change):
                 chunk.changes.append(result)
+                for note in result.notes:
+                    if len(summary.notes) < PREVIEW_PROBLEMS:
+                        summary.notes.append({"row": result.row, "note": note})
                 if result.action == "new":
                     summary.new += 1
                 elif result.action == "unchanged":
@@ -483,9 +562,12 @@ def apply_plan(
         try:
             with transaction.atomic():
                 batch = ImportBatch.objects.create(
-                    job=job, provider=provider, kind=spec.kind, file_sha256=sha256,
+                    job=job,
+                    provider=provider,
+                    kind=spec.kind,
+                    file_sha256=sha256,
                     file_name=file_name,
-                )  # fmt: skip
+                )
         except IntegrityError:
             raise ImportFileError("This file is being imported already.") from None
         context = spec.begin(provider)

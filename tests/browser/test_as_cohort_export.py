@@ -20,10 +20,15 @@ from tests.factories import (
 
 def make_sendable(provider, n, **overrides):
     learner = make_learner(
-        provider=provider, lrn=f"LRN{n:04d}", family_name=f"Cohort{n}", given_names="Sam",
-        uln="1748529632" if n == 0 else "2000000028", email=f"sam{n}@example.com",
-        as_cohort_code="VLLXJ7", **overrides,
-    )  # fmt: skip
+        provider=provider,
+        lrn=f"LRN{n:04d}",
+        family_name=f"Cohort{n}",
+        given_names="Sam",
+        uln="1748529632" if n == 0 else "2000000028",
+        email=f"sam{n}@example.com",
+        as_cohort_code="VLLXJ7",
+        **overrides,
+    )
     episode = make_episode(learner=learner, start_date=date(2025, 9, 1))
     make_aim(
         episode=episode,
@@ -39,8 +44,12 @@ def make_sendable(provider, n, **overrides):
 
 def test_it_exports_the_cohort_and_lists_who_was_left_out(page, live_server, celery_worker):
     provider = make_provider(name="Northgate Training", ukprn="10012345")
-    make_user(provider=provider, roles=[Role.LEARNER_LIST, Role.BULK_ACTIONS], username="pat",
-              email="pat@example.com")  # fmt: skip
+    make_user(
+        provider=provider,
+        roles=[Role.LEARNER_LIST, Role.BULK_ACTIONS],
+        username="pat",
+        email="pat@example.com",
+    )
     included = make_sendable(provider, 0)
     make_sendable(provider, 1, date_of_birth=None)  # left out: no date of birth
     make_learner(provider=provider, family_name="Elsewhere")  # another cohort

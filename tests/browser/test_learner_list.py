@@ -14,7 +14,7 @@ from tests.factories import make_learner, make_provider, make_site, make_user
 def test_it_filters_selects_all_matching_and_downloads_the_csv_from_a_job(
     page, live_server, celery_worker, settings
 ):
-    settings.LEARNER_CSV_DIRECT_LIMIT = 3
+    settings.DIRECT_DOWNLOAD_LIMIT = 3
     provider = make_provider(name="Northgate Training")
     make_user(provider=provider, roles=[Role.LEARNER_LIST], username="pat", email="p@example.com")
     leeds = make_site(provider=provider, name="Leeds Campus")

@@ -24,16 +24,31 @@ def sendable(provider, **overrides):
     employment = overrides.pop("employment", {})
     learner = make_learner(
         provider=provider,
-        **{"lrn": "LRN0001", "uln": "1748529632", "family_name": "Smith", "given_names": "Jane",
-           "date_of_birth": date(2004, 3, 15), "email": "jane.smith@example.com", **overrides},
-    )  # fmt: skip
+        **{
+            "lrn": "LRN0001",
+            "uln": "1748529632",
+            "family_name": "Smith",
+            "given_names": "Jane",
+            "date_of_birth": date(2004, 3, 15),
+            "email": "jane.smith@example.com",
+            **overrides,
+        },
+    )
     if aim_fields is not None:
         episode = make_episode(learner=learner, start_date=date(2025, 9, 1))
-        make_aim(episode=episode, **{
-            "standard_id": 91, "start_date": date(2025, 9, 1),
-            "planned_end_date": date(2027, 3, 31), "training_price": Decimal("8000"),
-            "epa_price": Decimal("1000"), "epa_org_id": "EPA0001", "rpl": False,
-            **aim_fields})  # fmt: skip
+        make_aim(
+            episode=episode,
+            **{
+                "standard_id": 91,
+                "start_date": date(2025, 9, 1),
+                "planned_end_date": date(2027, 3, 31),
+                "training_price": Decimal("8000"),
+                "epa_price": Decimal("1000"),
+                "epa_org_id": "EPA0001",
+                "rpl": False,
+                **aim_fields,
+            },
+        )
     if employment is not None:
         make_employment(learner=learner, **{"as_agreement_id": "XEGE5X", **employment})
     return learner
@@ -61,20 +76,30 @@ def test_it_includes_a_learner_who_passes_every_rule(personas):
         ({"uln": "1748529631"}, "The ULN 1748529631 fails its check digit."),
         ({"uln": ""}, "The ULN is missing."),
         ({"employment": None}, "No Employed employment status record with an AS Agreement ID."),
-        ({"employment": {"as_agreement_id": ""}},
-         "No Employed employment status record with an AS Agreement ID."),
-        ({"employment": {"status": EmploymentStatus.Status.NOT_EMPLOYED_LOOKING}},
-         "No Employed employment status record with an AS Agreement ID."),
+        (
+            {"employment": {"as_agreement_id": ""}},
+            "No Employed employment status record with an AS Agreement ID.",
+        ),
+        (
+            {"employment": {"status": EmploymentStatus.Status.NOT_EMPLOYED_LOOKING}},
+            "No Employed employment status record with an AS Agreement ID.",
+        ),
         ({"email": ""}, "No email address."),
     ],
-)  # fmt: skip
+)
 def test_it_names_each_seed_rule_a_learner_fails(personas, overrides, reason):
     assert reasons_for(sendable(personas.provider, **overrides)) == [reason]
 
 
 def test_it_names_every_rule_when_several_fail(personas):
-    learner = sendable(personas.provider, state=Learner.State.ARCHIVED, uln="9999999999",
-                       email="", aim=None, employment=None)  # fmt: skip
+    learner = sendable(
+        personas.provider,
+        state=Learner.State.ARCHIVED,
+        uln="9999999999",
+        email="",
+        aim=None,
+        employment=None,
+    )
     assert reasons_for(learner) == [
         "The learner is archived, not live.",
         "No programme aim.",
@@ -93,24 +118,39 @@ def test_it_names_every_rule_when_several_fail(personas):
         ({"aim": {"training_price": Decimal("8000.50")}}, "has pence: the AS takes whole pounds"),
         ({"aim": {"training_price": None, "epa_price": None}}, "No agreed price"),
         ({"aim": {"rpl": None}}, "Recognition of prior learning is not recorded"),
-        ({"aim": {"rpl": True, "rpl_training_total_hours": 200,
-                  "rpl_training_hours_reduction": 50}}, "leave at least 187 off-the-job hours"),
+        (
+            {
+                "aim": {
+                    "rpl": True,
+                    "rpl_training_total_hours": 200,
+                    "rpl_training_hours_reduction": 50,
+                }
+            },
+            "leave at least 187 off-the-job hours",
+        ),
         ({"date_of_birth": date(2012, 1, 1)}, "Aged 13 at the start"),
         ({"date_of_birth": None}, "No date of birth."),
         ({"email": "jane@localhost"}, "not one the Apprenticeship Service accepts"),
         ({"aim": {"planned_end_date": date(2025, 9, 30)}}, "end month must be after the start"),
         ({"aim": {"start_date": date(2017, 1, 1)}}, "starts before May 2017"),
     ],
-)  # fmt: skip
+)
 def test_it_leaves_out_a_learner_whose_data_the_as_would_reject(personas, overrides, reason):
     found = reasons_for(sendable(personas.provider, **overrides))
     assert any(reason in r for r in found), found
 
 
 def test_it_writes_the_header_and_a_row_byte_for_byte(personas):
-    sendable(personas.provider, as_cohort_code="VLLXJ7",
-             aim={"rpl": True, "rpl_training_total_hours": 600,
-                  "rpl_training_hours_reduction": 100, "rpl_price_reduced_by": 1200})  # fmt: skip
+    sendable(
+        personas.provider,
+        as_cohort_code="VLLXJ7",
+        aim={
+            "rpl": True,
+            "rpl_training_total_hours": 600,
+            "rpl_training_hours_reduction": 100,
+            "rpl_price_reduced_by": 1200,
+        },
+    )
     export = as_cohort_build(learners=Learner.objects.all(), today=TODAY)
     assert as_cohort_csv([cells for _, cells in export.rows]) == (
         b"CohortRef,AgreementID,ULN,FamilyName,GivenNames,DateOfBirth,EmailAddress,StdCode,"
@@ -140,9 +180,15 @@ class TestTheJob:
 
     def run(self, personas, staff, filters, **data):
         client = personas.client_for(staff)
-        response = client.post("/learners/bulk/", {
-            "provider": personas.provider.code, "action": "as_cohort_export",
-            "filters": filters, **data})  # fmt: skip
+        response = client.post(
+            "/learners/bulk/",
+            {
+                "provider": personas.provider.code,
+                "action": "as_cohort_export",
+                "filters": filters,
+                **data,
+            },
+        )
         job = Job.objects.get(code=response["Location"].split("/")[2])
         jobs.job_run(job_id=job.pk)
         job.refresh_from_db()
@@ -150,8 +196,13 @@ class TestTheJob:
 
     def test_it_exports_sets_the_status_and_records_who_and_which_file(self, personas, staff):
         good = sendable(personas.provider, as_cohort_code="C1")
-        bad = sendable(personas.provider, as_cohort_code="C1", lrn="LRN0002", uln="9999999999",
-                       email="b@example.com")  # fmt: skip
+        bad = sendable(
+            personas.provider,
+            as_cohort_code="C1",
+            lrn="LRN0002",
+            uln="9999999999",
+            email="b@example.com",
+        )
         client, job = self.run(personas, staff, "as_cohort=C1", select_all="2")
 
         assert job.status == Job.Status.SUCCEEDED, job.error_message
@@ -163,7 +214,11 @@ class TestTheJob:
         assert (good.as_status, bad.as_status) == ("sent", "")
         change = ASStatusChange.objects.get()
         assert (change.learner, change.job, change.changed_by, change.export_name) == (
-            good, job, staff, job.result_name)  # fmt: skip
+            good,
+            job,
+            staff,
+            job.result_name,
+        )
         page = client.get(f"/jobs/{job.code}/").content.decode()
         assert "do not open it in Excel" in page
         assert "9999999999 is the temporary ULN" in page
@@ -209,14 +264,26 @@ class TestTheJob:
         theirs = sendable(personas.other_provider, as_cohort_code="C1")
         sendable(personas.provider, as_cohort_code="C1")
         client = personas.client_for(staff)
-        response = client.post("/learners/bulk/", {
-            "provider": personas.provider.code, "action": "as_cohort_export",
-            "filters": "as_cohort=C1", "learner": [theirs.code]})  # fmt: skip
+        response = client.post(
+            "/learners/bulk/",
+            {
+                "provider": personas.provider.code,
+                "action": "as_cohort_export",
+                "filters": "as_cohort=C1",
+                "learner": [theirs.code],
+            },
+        )
         assert response.status_code == 302
         assert not Job.objects.exists()
-        crafted = client.post("/learners/bulk/", {
-            "provider": personas.other_provider.code, "action": "as_cohort_export",
-            "filters": "as_cohort=C1", "select_all": "1"})  # fmt: skip
+        crafted = client.post(
+            "/learners/bulk/",
+            {
+                "provider": personas.other_provider.code,
+                "action": "as_cohort_export",
+                "filters": "as_cohort=C1",
+                "select_all": "1",
+            },
+        )
         assert crafted.status_code == 404
 
 
@@ -224,9 +291,14 @@ def test_it_runs_from_the_command_line_and_reports_exclusions(personas, tmp_path
     sendable(personas.provider, as_cohort_code="C1")
     sendable(personas.provider, as_cohort_code="C1", lrn="LRN0002", email="", uln="1000000043")
     out = io.StringIO()
-    call_command("as_cohort_export", provider="10012345", cohort="C1",
-                 output=str(tmp_path / "as.csv"), report=str(tmp_path / "left-out.csv"),
-                 stdout=out)  # fmt: skip
+    call_command(
+        "as_cohort_export",
+        provider="10012345",
+        cohort="C1",
+        output=str(tmp_path / "as.csv"),
+        report=str(tmp_path / "left-out.csv"),
+        stdout=out,
+    )
     assert out.getvalue().startswith("Included 1, excluded 1.")
     assert (tmp_path / "as.csv").read_bytes().count(b"\r\n") == 2
     assert "LRN0002" in (tmp_path / "left-out.csv").read_text(encoding="utf-8-sig")

@@ -123,7 +123,7 @@ def test_it_answers_a_malformed_selection_with_a_message_not_a_crash(personas, v
 
 
 def test_it_runs_a_large_selection_as_a_job_with_the_learners_frozen(personas, viewer, settings):
-    settings.LEARNER_CSV_DIRECT_LIMIT = 2
+    settings.DIRECT_DOWNLOAD_LIMIT = 2
     for _ in range(3):
         make_learner(provider=personas.provider)
     response = post(viewer, personas.provider, select_all="3")

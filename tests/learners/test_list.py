@@ -133,10 +133,20 @@ def test_it_filters_by_as_status(personas, viewer):
 
 
 def test_it_sorts_by_each_column_both_ways(personas, viewer):
-    make_learner(provider=personas.provider, family_name="B", lrn="L1", uln="2000000028",
-                 date_of_birth=date(2001, 1, 1))  # fmt: skip
-    make_learner(provider=personas.provider, family_name="A", lrn="L2", uln="1748529632",
-                 date_of_birth=date(2003, 1, 1))  # fmt: skip
+    make_learner(
+        provider=personas.provider,
+        family_name="B",
+        lrn="L1",
+        uln="2000000028",
+        date_of_birth=date(2001, 1, 1),
+    )
+    make_learner(
+        provider=personas.provider,
+        family_name="A",
+        lrn="L2",
+        uln="1748529632",
+        date_of_birth=date(2003, 1, 1),
+    )
     assert names(viewer.get("/learners/")) == ["A", "B"]
     assert names(viewer.get("/learners/?sort=-name")) == ["B", "A"]
     assert names(viewer.get("/learners/?sort=lrn")) == ["B", "A"]
@@ -198,15 +208,29 @@ class TestLearnerPage:
         learner = make_learner(provider=personas.provider, family_name="Mensah")
         episode = make_episode(learner=learner, ident="00042")
         make_aim(episode=episode, standard_id=25)
-        make_aim(episode=episode, aim_ref="60012345", aim_type=3, standard_id=None,
-                 qualification_name="Level 3 Diploma in Testing")  # fmt: skip
-        make_employment(learner=learner, employer=make_organisation(provider=personas.provider,
-                        name="Acme Digital Ltd"))  # fmt: skip
+        make_aim(
+            episode=episode,
+            aim_ref="60012345",
+            aim_type=3,
+            standard_id=None,
+            qualification_name="Level 3 Diploma in Testing",
+        )
+        make_employment(
+            learner=learner,
+            employer=make_organisation(provider=personas.provider, name="Acme Digital Ltd"),
+        )
         page = viewer.get(f"/learners/{learner.code}/")
         body = page.content.decode()
         assert page.status_code == 200
-        for text in ("Mensah", "Episode 00042", "ZPROG001", "Level 3 Diploma in Testing",
-                     "Acme Digital Ltd", "XEGE5X", "Digital and technology solutions"):  # fmt: skip
+        for text in (
+            "Mensah",
+            "Episode 00042",
+            "ZPROG001",
+            "Level 3 Diploma in Testing",
+            "Acme Digital Ltd",
+            "XEGE5X",
+            "Digital and technology solutions",
+        ):
             assert text in body, text
         assert LearningDelivery.objects.filter(learner=learner).count() == 2
 

@@ -53,15 +53,19 @@ class TestAdminUpload:
         admin = personas.client_for(personas.provider_admin)
         response = admin.post(
             "/admin/payments/paymentrecord/import/",
-            {"provider": personas.other_provider.pk, "separator": ",", "format": "0",
-             "resource": "0", "import_file": SimpleUploadedFile("a.csv", b"IDENT\n")},
-        )  # fmt: skip
+            {
+                "provider": personas.other_provider.pk,
+                "separator": ",",
+                "format": "0",
+                "resource": "0",
+                "import_file": SimpleUploadedFile("a.csv", b"IDENT\n"),
+            },
+        )
         assert response.status_code == 400
         assert not Job.objects.exists()
 
     def test_it_refuses_the_import_page_to_an_admin_without_the_role_anywhere(self, personas):
-        staff_only = make_user(provider=personas.provider, roles=[Role.LEARNER_LIST],
-                               is_staff=True)  # fmt: skip
+        staff_only = make_user(provider=personas.provider, roles=[Role.LEARNER_LIST], is_staff=True)
         response = personas.client_for(staff_only).get("/admin/payments/paymentrecord/import/")
         assert response.status_code in (302, 403)
 
@@ -76,18 +80,32 @@ class TestCommands:
         assert (
             lines[0] == "2 rows: 1 can be imported (1 new, 0 updated, 0 unchanged), 1 have errors."
         )
-        assert lines[1] == ("Row 3, EXPECTED PAYMENT AMOUNT: An amount has at most 2 decimal "
-                            "places (pence). (value: '12.001')")  # fmt: skip
+        assert lines[1] == (
+            "Row 3, EXPECTED PAYMENT AMOUNT: An amount has at most 2 decimal "
+            "places (pence). (value: '12.001')"
+        )
         errors = (tmp_path / "payments-errors.csv").read_text(encoding="utf-8-sig")
         assert "12.001" in errors and "ERRORS" in errors
         assert not PaymentRecord.objects.exists()
 
-        call_command("import_payments", str(path), provider="10012345", separator=";",
-                     confirm=True, stdout=out)  # fmt: skip
+        call_command(
+            "import_payments",
+            str(path),
+            provider="10012345",
+            separator=";",
+            confirm=True,
+            stdout=out,
+        )
         assert PaymentRecord.objects.get().expected_amount == Decimal("12.00")
         with pytest.raises(CommandError, match="imported already"):
-            call_command("import_payments", str(path), provider="10012345", separator=";",
-                         confirm=True, stdout=out)  # fmt: skip
+            call_command(
+                "import_payments",
+                str(path),
+                provider="10012345",
+                separator=";",
+                confirm=True,
+                stdout=out,
+            )
 
     def test_it_explains_a_bad_file_or_provider(self, world, tmp_path):
         path = tmp_path / "bad.csv"
@@ -115,8 +133,13 @@ class TestCommands:
 
 class TestReport:
     def test_it_filters_by_learner_episode_dates_status_and_item(self, world, personas):
-        make_payment(episode=world.episode, expected_date=date(2024, 10, 1), notes="a",
-                     status="Paid", payment_item=world.item)  # fmt: skip
+        make_payment(
+            episode=world.episode,
+            expected_date=date(2024, 10, 1),
+            notes="a",
+            status="Paid",
+            payment_item=world.item,
+        )
         make_payment(episode=world.later_episode, expected_date=date(2025, 10, 1), notes="b")
         client = personas.client_for(personas.by_role[Role.PAYMENTS_IMPORT])
 

@@ -33,9 +33,8 @@ def upload(client, provider, content, name="payments.csv", separator=","):
     data = content.encode() if isinstance(content, str) else content
     response = client.post(
         "/payments/import/",
-        {"provider": provider.code, "separator": separator,
-         "file": SimpleUploadedFile(name, data)},
-    )  # fmt: skip
+        {"provider": provider.code, "separator": separator, "file": SimpleUploadedFile(name, data)},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     job = Job.objects.get(code=response["Location"].split("/")[2])
     jobs.job_run(job_id=job.pk)  # what the worker does
@@ -57,7 +56,11 @@ def test_it_reports_every_row_and_changes_nothing_until_confirmed(world, staff):
     assert validation.status == Job.Status.SUCCEEDED
     report = validation.report
     assert (report["rows"], report["accepted"], report["new"], report["problem_rows"]) == (
-        4, 2, 2, 2)  # fmt: skip
+        4,
+        2,
+        2,
+        2,
+    )
     assert [(p["row"], p["column"], p["value"]) for p in report["problems"]] == [
         (3, "EXPECTED PAYMENT DATE", "31/02/2024"),
         (5, "EXPECTED PAYMENT AMOUNT", "1.999"),
@@ -188,7 +191,9 @@ def test_it_updates_the_same_records_from_an_edited_report(world, staff, file_fo
     validation = upload(staff, world.provider, edited, name=f"report.{file_format}")
     assert (validation.report["updated"], validation.report["unchanged"]) == (1, 1)
     assert validation.report["changes"][0]["diffs"] == [
-        ["ACTUAL PAYMENT AMOUNT", "", "95.00"], ["PAYMENT STATUS", "Expected", "Paid"]]  # fmt: skip
+        ["ACTUAL PAYMENT AMOUNT", "", "95.00"],
+        ["PAYMENT STATUS", "Expected", "Paid"],
+    ]
     confirm(staff, validation)
 
     first.refresh_from_db()
@@ -227,16 +232,26 @@ class TestAtTheDoor:
         self, world, staff, settings
     ):
         settings.IMPORT_MAX_UPLOAD_BYTES = 100
-        response = staff.post("/payments/import/", {
-            "provider": world.provider.code, "separator": ",",
-            "file": SimpleUploadedFile("big.csv", b"x" * 101)})  # fmt: skip
+        response = staff.post(
+            "/payments/import/",
+            {
+                "provider": world.provider.code,
+                "separator": ",",
+                "file": SimpleUploadedFile("big.csv", b"x" * 101),
+            },
+        )
         assert response.status_code == 400
         assert "The file is 101 bytes; the largest this import takes is 100 bytes." in (
             response.content.decode()
         )
-        binary = staff.post("/payments/import/", {
-            "provider": world.provider.code, "separator": ",",
-            "file": SimpleUploadedFile("x.csv", b"\x00\x01")})  # fmt: skip
+        binary = staff.post(
+            "/payments/import/",
+            {
+                "provider": world.provider.code,
+                "separator": ",",
+                "file": SimpleUploadedFile("x.csv", b"\x00\x01"),
+            },
+        )
         assert "binary data" in binary.content.decode()
         assert not Job.objects.exists()
 
@@ -258,9 +273,14 @@ class TestAccess:
         code = world.provider.code
         assert outsider.get(f"/payments/?provider={code}").status_code == 404
         assert outsider.get(f"/payments/download/?provider={code}&format=csv").status_code == 404
-        response = outsider.post("/payments/import/", {
-            "provider": code, "separator": ",",
-            "file": SimpleUploadedFile("p.csv", MIXED.encode())})  # fmt: skip
+        response = outsider.post(
+            "/payments/import/",
+            {
+                "provider": code,
+                "separator": ",",
+                "file": SimpleUploadedFile("p.csv", MIXED.encode()),
+            },
+        )
         assert response.status_code == 404
         own = outsider.get("/payments/download/?format=csv")
         assert b"ours" not in b"".join(own.streaming_content)

@@ -80,16 +80,21 @@ def test_it_derives_credit_debit_and_organisation_for_pmrs(world):
 
 
 def test_it_finds_the_episode_from_lrn_and_episode_start_or_payment_date(world):
-    by_start = one_row(world, IDENT="", **{"LEARNER REFERENCE NUMBER": "LRN1",
-                                           "EPISODE START": "01/09/2025"})  # fmt: skip
+    by_start = one_row(
+        world, IDENT="", **{"LEARNER REFERENCE NUMBER": "LRN1", "EPISODE START": "01/09/2025"}
+    )
     assert by_start.accepted == 1
     by_date = one_row(world, IDENT="", **{"LEARNER REFERENCE NUMBER": "LRN1"})
     assert by_date.accepted == 1  # 30/10/2024 falls in episode 00001 only
-    outside = one_row(world, IDENT="", **{"LEARNER REFERENCE NUMBER": "LRN1",
-                                          "EXPECTED PAYMENT DATE": "15/08/2025"})  # fmt: skip
+    outside = one_row(
+        world,
+        IDENT="",
+        **{"LEARNER REFERENCE NUMBER": "LRN1", "EXPECTED PAYMENT DATE": "15/08/2025"},
+    )
     assert "No episode of learner LRN1 covers this date" in problems(outside)[0][2]
-    wrong_start = one_row(world, IDENT="", **{"LEARNER REFERENCE NUMBER": "LRN1",
-                                              "EPISODE START": "02/09/2025"})  # fmt: skip
+    wrong_start = one_row(
+        world, IDENT="", **{"LEARNER REFERENCE NUMBER": "LRN1", "EPISODE START": "02/09/2025"}
+    )
     assert problems(wrong_start)[0][1] == "EPISODE START"
     nobody = one_row(world, IDENT="", **{"LEARNER REFERENCE NUMBER": "NOBODY"})
     assert "No learner has this learner reference number." in problems(nobody)[0][2]
@@ -104,41 +109,61 @@ def test_it_never_finds_another_providers_episode(world, personas):
 class TestUpdates:
     def test_it_updates_only_by_internal_record_id_cross_checked_with_ident(self, world):
         record = make_payment(episode=world.episode)
-        good = check(world.provider, csv_bytes(
-            "INTERNAL RECORD ID,IDENT,ACTUAL PAYMENT DATE,ACTUAL PAYMENT AMOUNT\n"
-            f"{record.internal_id},00001,14/11/2024,11.50\n"))  # fmt: skip
+        good = check(
+            world.provider,
+            csv_bytes(
+                "INTERNAL RECORD ID,IDENT,ACTUAL PAYMENT DATE,ACTUAL PAYMENT AMOUNT\n"
+                f"{record.internal_id},00001,14/11/2024,11.50\n"
+            ),
+        )
         assert (good.updated, good.problem_rows) == (1, 0)
         assert good.changes[0]["diffs"] == [
             ("ACTUAL PAYMENT DATE", "", "14/11/2024"),
             ("ACTUAL PAYMENT AMOUNT", "", "11.50"),
         ]
-        mismatch = check(world.provider, csv_bytes(
-            "INTERNAL RECORD ID,IDENT,ACTUAL PAYMENT DATE\n"
-            f"{record.internal_id},00002,14/11/2024\n"))  # fmt: skip
+        mismatch = check(
+            world.provider,
+            csv_bytes(
+                "INTERNAL RECORD ID,IDENT,ACTUAL PAYMENT DATE\n"
+                f"{record.internal_id},00002,14/11/2024\n"
+            ),
+        )
         assert problems(mismatch) == [(2, "IDENT", "This record is on episode 00001, not 00002.")]
 
     def test_it_refuses_an_unknown_or_foreign_internal_record_id(self, world, personas):
-        theirs = make_payment(episode=make_episode(
-            learner=make_learner(provider=personas.other_provider)))  # fmt: skip
-        summary = check(world.provider, csv_bytes(
-            "INTERNAL RECORD ID,EXPECTED PAYMENT DATE\n"
-            f"{theirs.internal_id},01/01/2025\n{'0' * 32},01/01/2025\n"))  # fmt: skip
+        theirs = make_payment(
+            episode=make_episode(learner=make_learner(provider=personas.other_provider))
+        )
+        summary = check(
+            world.provider,
+            csv_bytes(
+                "INTERNAL RECORD ID,EXPECTED PAYMENT DATE\n"
+                f"{theirs.internal_id},01/01/2025\n{'0' * 32},01/01/2025\n"
+            ),
+        )
         assert [p[2] for p in problems(summary)] == [
             "No payment record of this provider has this ID.",
         ] * 2
 
     def test_it_refuses_new_record_only_columns_that_differ_on_an_update(self, world):
         record = make_payment(episode=world.episode, credit_debit="C")
-        summary = check(world.provider, csv_bytes(
-            "INTERNAL RECORD ID,CREDIT/DEBIT,SYSTEM TYPE,EXPECTED PAYMENT DATE\n"
-            f"{record.internal_id},D,APTB_PMR1,\n"))  # fmt: skip
+        summary = check(
+            world.provider,
+            csv_bytes(
+                "INTERNAL RECORD ID,CREDIT/DEBIT,SYSTEM TYPE,EXPECTED PAYMENT DATE\n"
+                f"{record.internal_id},D,APTB_PMR1,\n"
+            ),
+        )
         assert {p[1] for p in problems(summary)} == {"CREDIT/DEBIT", "SYSTEM TYPE"}
 
     def test_it_refuses_the_same_record_twice_in_one_file(self, world):
         record = make_payment(episode=world.episode)
-        summary = check(world.provider, csv_bytes(
-            "INTERNAL RECORD ID,NOTES\n"
-            f"{record.internal_id},one\n{record.internal_id},two\n"))  # fmt: skip
+        summary = check(
+            world.provider,
+            csv_bytes(
+                f"INTERNAL RECORD ID,NOTES\n{record.internal_id},one\n{record.internal_id},two\n"
+            ),
+        )
         assert problems(summary) == [
             (3, "INTERNAL RECORD ID", "Row 2 updates this record too: keep one of them.")
         ]
@@ -187,8 +212,16 @@ class TestReadingFiles:
     def test_it_reads_xlsx_with_real_dates_empty_cells_and_trailing_blank_rows(self, world):
         workbook = Workbook()
         sheet = workbook.active
-        sheet.append(["IDENT", "EXPECTED PAYMENT DATE", "EXPECTED PAYMENT AMOUNT",
-                      "CREDIT/DEBIT", "NOTES", "INVOICE DATE"])  # fmt: skip
+        sheet.append(
+            [
+                "IDENT",
+                "EXPECTED PAYMENT DATE",
+                "EXPECTED PAYMENT AMOUNT",
+                "CREDIT/DEBIT",
+                "NOTES",
+                "INVOICE DATE",
+            ]
+        )
         sheet.append(["00001", datetime(2024, 10, 30), 12.5, "C", None, None])
         sheet.append(["00001", date(2024, 11, 30), 7, "D", "", "01/12/2024"])
         sheet.append([None, None, None, None, None, None])
@@ -202,14 +235,20 @@ class TestReadingFiles:
         sheet.append(["IDENT", "EXPECTED PAYMENT DATE", "EXPECTED PAYMENT AMOUNT", "CREDIT/DEBIT"])
         sheet.append(["00001", "30/10/2024", "=10+2", "C"])
         summary = check(world.provider, _xlsx(workbook))
-        assert problems(summary) == [(2, "EXPECTED PAYMENT AMOUNT",
-            "The cell holds a formula: enter the value itself (copy the cells, then paste "
-            "as values).")]  # fmt: skip
+        assert problems(summary) == [
+            (
+                2,
+                "EXPECTED PAYMENT AMOUNT",
+                "The cell holds a formula: enter the value itself (copy the cells, then paste "
+                "as values).",
+            )
+        ]
 
     def test_it_refuses_three_decimal_places_from_an_xlsx_number(self, world):
         workbook = Workbook()
-        workbook.active.append(["IDENT", "EXPECTED PAYMENT DATE", "EXPECTED PAYMENT AMOUNT",
-                                "CREDIT/DEBIT"])  # fmt: skip
+        workbook.active.append(
+            ["IDENT", "EXPECTED PAYMENT DATE", "EXPECTED PAYMENT AMOUNT", "CREDIT/DEBIT"]
+        )
         workbook.active.append(["00001", datetime(2024, 10, 30), 12.345, "C"])
         assert "at most 2 decimal" in problems(check(world.provider, _xlsx(workbook)))[0][2]
 

@@ -33,7 +33,7 @@ def owner(transactional_db):
 
 
 def test_it_runs_the_csv_download_on_the_worker_end_to_end(celery_worker, owner, client, settings):
-    settings.LEARNER_CSV_DIRECT_LIMIT = 2
+    settings.DIRECT_DOWNLOAD_LIMIT = 2
     provider = owner.memberships.get().provider
     for n in range(5):
         make_learner(provider=provider, family_name=f"Worker{n}", given_names="=HYPERLINK(1)")

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from learners.models import LearningDelivery
+from regcert.models import Registration
+
+
+class RegistrationFilter(django_filters.FilterSet):
+    learner = django_filters.CharFilter(method="filter_learner", label="Learner (name, LRN, ULN)")
+    status = django_filters.ChoiceFilter(
+        choices=Registration.Status.choices, label="Status", empty_label="Any"
+    )
+    awarding_organisation = django_filters.CharFilter(
+        method="filter_awarding", label="Awarding organisation"
+    )
+    qualification = django_filters.CharFilter(
+        field_name="qualification_number", label="Qualification number"
+    )
+    registered_from = django_filters.DateFilter(
+        field_name="registration_date",
+        lookup_expr="gte",
+        label="Registered from",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+    )
+    registered_to = django_filters.DateFilter(
+        field_name="registration_date",
+        lookup_expr="lte",
+        label="Registered to",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+    )
+
+    class Meta:
+        model = Registration
+        fields: list[str] = []
+
+    def filter_learner(self, queryset: QuerySet[Registration], name: str, value: str) -> Any:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(learner__lrn=value)
+            | Q(learner__uln=value)
+            | Q(learner__family_name__istartswith=value)
+            | Q(learner__given_names__istartswith=value)
+        )
+
+    def filter_awarding(self, queryset: QuerySet[Registration], name: str, value: str) -> Any:
+        aims = LearningDelivery.objects.filter(
+            learner=OuterRef("learner"),
+            aim_ref=OuterRef("qualification_number"),
+            awarding_organisation__icontains=value.strip(),
+        )
+        return queryset.filter(Exists(aims))
