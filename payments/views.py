@@ -13,8 +13,7 @@ from payments.importing import PAYMENTS
 from payments.models import PaymentRecord
 from payments.services import FORMATS, payment_report_file
 from picsweb.access import provider_for, providers_with_role, role_required
-from picsweb.imports.forms import ImportUploadForm
-from picsweb.imports.pipeline import import_start
+from picsweb.imports.views import import_upload
 from picsweb.typing import AuthenticatedHttpRequest
 
 
@@ -60,30 +59,13 @@ def payment_report_download(request: AuthenticatedHttpRequest) -> HttpResponseBa
 
 @role_required(Role.PAYMENTS_IMPORT)
 def payment_import(request: AuthenticatedHttpRequest) -> HttpResponse:
-    provider = provider_for(
-        request.user,
-        Role.PAYMENTS_IMPORT,
-        request.POST.get("provider") or request.GET.get("provider"),
-    )
-    form = ImportUploadForm(request.POST or None, request.FILES or None, spec=PAYMENTS)
-    if request.method == "POST" and form.is_valid():
-        job = import_start(
-            spec=PAYMENTS,
-            owner=request.user,
-            provider=provider,
-            upload=form.cleaned_data["file"],
-            separator=form.cleaned_data["separator"],
-        )
-        return redirect("jobs:detail", code=job.code)
-    return render(
+    return import_upload(
         request,
-        "payments/import.html",
-        {
-            "form": form,
-            "provider": provider,
+        spec=PAYMENTS,
+        template="payments/import.html",
+        context=lambda provider: {
             "providers": providers_with_role(request.user, Role.PAYMENTS_IMPORT),
             "columns": PAYMENTS.columns(provider),
             "statuses": PaymentRecord.Status.values,
         },
-        status=400 if request.method == "POST" else 200,
     )

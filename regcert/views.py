@@ -16,8 +16,7 @@ from django.views.decorators.http import require_POST
 from learners.models import Provider, Role
 from picsweb import jobs
 from picsweb.access import provider_for, providers_for, providers_with_role, role_required, roles_at
-from picsweb.imports.forms import ImportUploadForm
-from picsweb.imports.pipeline import import_start
+from picsweb.imports.views import import_upload
 from picsweb.models import Job
 from picsweb.selection import SelectionError, resolve_selection
 from picsweb.typing import AuthenticatedHttpRequest
@@ -115,25 +114,11 @@ def registration_edit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Htt
 
 @role_required(Role.BULK_UPLOAD)
 def registration_import(request: AuthenticatedHttpRequest) -> HttpResponse:
-    provider = provider_for(
-        request.user, Role.BULK_UPLOAD, request.POST.get("provider") or request.GET.get("provider")
-    )
-    form = ImportUploadForm(request.POST or None, request.FILES or None, spec=REGCERT)
-    if request.method == "POST" and form.is_valid():
-        job = import_start(
-            spec=REGCERT,
-            owner=request.user,
-            provider=provider,
-            upload=form.cleaned_data["file"],
-            separator=form.cleaned_data["separator"],
-        )
-        return redirect("jobs:detail", code=job.code)
-    return render(
+    return import_upload(
         request,
-        "regcert/import.html",
-        {
-            "form": form,
-            "provider": provider,
+        spec=REGCERT,
+        template="regcert/import.html",
+        context=lambda provider: {
             "columns": list(COLUMNS),
             "mandatory": MANDATORY,
             "statuses": Registration.Status.values,
@@ -141,7 +126,6 @@ def registration_import(request: AuthenticatedHttpRequest) -> HttpResponse:
                 s for s in Registration.Status.values if s in Registration.NEEDS_REGISTRATION_NUMBER
             ],
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from learners.models import Provider
+from picsweb.access import provider_for
 from picsweb.imports import pipeline
+from picsweb.imports.forms import ImportUploadForm
 from picsweb.job_views import get_job_for_user
 from picsweb.models import ImportBatch
 from picsweb.typing import AuthenticatedHttpRequest
@@ -56,3 +62,33 @@ def import_undo(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             "Import undone: its new records are deleted and the values it replaced are back.",
         )
     return redirect("jobs:detail", code=job.code)
+
+
+def import_upload(
+    request: AuthenticatedHttpRequest,
+    *,
+    spec: pipeline.ImportSpec,
+    template: str,
+    context: Callable[[Provider], dict[str, Any]],
+) -> HttpResponse:
+    """The upload page of an import: the form, then the validation job. The caller has
+    checked the role; the provider is one where the user holds the spec's role."""
+    provider = provider_for(
+        request.user, spec.role, request.POST.get("provider") or request.GET.get("provider")
+    )
+    form = ImportUploadForm(request.POST or None, request.FILES or None, spec=spec)
+    if request.method == "POST" and form.is_valid():
+        job = pipeline.import_start(
+            spec=spec,
+            owner=request.user,
+            provider=provider,
+            upload=form.cleaned_data["file"],
+            separator=form.cleaned_data["separator"],
+        )
+        return redirect("jobs:detail", code=job.code)
+    return render(
+        request,
+        template,
+        {"form": form, "provider": provider, **context(provider)},
+        status=400 if request.method == "POST" else 200,
+    )
