@@ -8,7 +8,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/picsweb
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install lint typecheck migrations-check pytest bench clean
+.PHONY: run test install lint typecheck migrations-check pytest pytest-sqlite bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,12 @@ pytest: $(STAMP)
 		PICSWEB_VAR_DIR=$(CURDIR)/var/test \
 		$(BIN)/pytest --create-db
 
-test: lint typecheck migrations-check pytest
+# The embedded default (SQLite) too, for everything that needs no worker or browser.
+pytest-sqlite: $(STAMP)
+	env -u DATABASE_URL -u CELERY_BROKER_URL DEBUG=true PICSWEB_VAR_DIR=$(CURDIR)/var/test-sqlite \
+		$(BIN)/pytest --create-db -p no:cacheprovider -m "not worker and not browser"
+
+test: lint typecheck migrations-check pytest pytest-sqlite
 
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

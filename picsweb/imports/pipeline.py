@@ -262,11 +262,15 @@ class ModelImportSpec(ImportSpec):
         objects = self.model._default_manager
         created = objects.filter(created_batch=batch)
         changes = {ch.object_id: ch.before for ch in batch.changes.all()}
-        touched = list(
-            objects.filter(updated_at__gt=batch.applied_at, id__in=list(changes) or [0])
-            .union(created.filter(updated_at__gt=batch.applied_at))
-            .values_list(self.record_label, flat=True)[:5]
-        )
+        changed_since = objects.filter(updated_at__gt=batch.applied_at)
+        touched = [
+            *changed_since.filter(id__in=list(changes)).values_list(self.record_label, flat=True)[
+                :5
+            ],
+            *changed_since.filter(created_batch=batch).values_list(self.record_label, flat=True)[
+                :5
+            ],
+        ][:5]
         if touched:
             raise UndoRefused(
                 "These records changed after the import, so it cannot be undone: "
@@ -588,8 +592,11 @@ def apply_plan(
                         progress(done)
                 # Deferred foreign keys are checked here, so a record that a new row points
                 # to and that was deleted since validation stops the import.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                else:
+                    connection.check_constraints()  # SQLite: PRAGMA foreign_key_check
         except IntegrityError:
             raise StaleImportError(
                 "Records this file refers to were deleted or changed since it was validated. "
