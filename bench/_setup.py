@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -55,3 +56,29 @@ def _create_database_if_missing() -> None:
         admin.autocommit = True
         admin.cursor().execute(f'CREATE DATABASE "{params["NAME"]}"')
         admin.close()
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory (VmHWM; ru_maxrss would carry the parent's peak
+    across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def run_child(script: str, *args: str) -> dict[str, Any]:
+    """Runs `script --child ARGS` in a fresh process; returns the JSON it prints last."""
+    import json
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, script, "--child", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(script).parent,
+    )
+    if result.returncode:
+        raise SystemExit(result.stderr[-3000:])
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))

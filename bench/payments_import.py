@@ -13,14 +13,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _setup import ROOT, setup
+from _setup import ROOT, peak_mb, run_child, setup
 
 WORK = ROOT / "var" / "bench"
 HEADER = [
@@ -226,33 +223,11 @@ def baseline(path: Path, rows: int) -> dict[str, float]:
     }
 
 
-def peak_mb() -> float:
-    """This process's peak resident memory (VmHWM; ru_maxrss would carry the parent's peak
-    across exec)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def child(mode: str, path: str, rows: int) -> None:
     setup(0)
     out = measure(Path(path)) if mode == "measure" else baseline(Path(path), rows)
     out["peak_mb"] = peak_mb()
     print(json.dumps(out))
-
-
-def run_child(*args: str) -> dict[str, float]:
-    result = subprocess.run(
-        [sys.executable, __file__, "--child", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=Path(__file__).parent,
-    )
-    if result.returncode:
-        raise SystemExit(result.stderr[-3000:])
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -273,7 +248,7 @@ def main() -> None:
     )
     results = {}
     for label, path in (("CSV", csv_path), ("XLSX", xlsx_path)):
-        r = run_child("measure", str(path), "0")
+        r = run_child(__file__, "measure", str(path), "0")
         results[label] = r
         print(
             f"{label:5} validate {r['validate']:6.2f} s + apply {r['apply']:6.2f} s = "
@@ -281,7 +256,7 @@ def main() -> None:
             f"{r['new']:,.0f} new, {r['updated']:,.0f} updated, {r['problem_rows']:,.0f} "
             f"rows with errors ({r['problems']:,.0f} problems) all reported"
         )
-    base = run_child("baseline", str(csv_path), str(args.baseline_rows))
+    base = run_child(__file__, "baseline", str(csv_path), str(args.baseline_rows))
     per_row = base["seconds"] / base["rows"]
     scaled = per_row * args.rows
     csv_total = results["CSV"]["total"]

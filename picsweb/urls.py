@@ -23,6 +23,7 @@ urlpatterns = [
     path("jobs/", include(jobs_patterns)),
     path("payments/", include("payments.urls")),
     path("regcert/", include("regcert.urls")),
+    path("ilr/", include("ilr_exports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,126 @@
+"""The ILR export at size on PostgreSQL: learners with two aims each (the demo data), a small
+and a large export each in a fresh process, learners per second (writing and validating
+against the XSD while streaming) and peak memory, which should not grow with the learners.
+Baseline in the same run: the same file built as one lxml tree in memory and validated whole.
+
+Targets (issue 7): >= 5,000 learners/s at ~50,000 learners; peak memory at ~5,000 and
+~50,000 learners within 20% of each other.
+Run: .venv/bin/python bench/ilr_export.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import time
+from datetime import datetime
+
+from _setup import peak_mb, run_child, setup
+
+# Filters of the demo provider giving about 5,000 and about 50,000 learners.
+SIZES = {
+    "small": {"sites": ["S01"], "tags": ["Cohort Sept", "At risk", "Functional skills"]},
+    "large": {"sites": ["S01", "S02", "S03"]},
+}
+
+
+def measure(size: str, mode: str) -> dict[str, float]:
+    from ilr_exports.models import IlrExport
+    from ilr_exports.services import ilr_validate, ilr_write
+    from ilr_exports.years import CURRENT_YEAR, schema_for
+    from learners.models import Provider, Site, Tag
+
+    provider = Provider.objects.get(ukprn="10012345")
+    chosen = SIZES[size]
+    filters = {
+        "sites": list(
+            Site.objects.filter(provider=provider, code__in=chosen["sites"]).values_list(
+                "id", flat=True
+            )
+        ),
+        "tags": list(
+            Tag.objects.filter(provider=provider, name__in=chosen.get("tags", [])).values_list(
+                "id", flat=True
+            )
+        ),
+    }
+    export = IlrExport(
+        provider=provider,
+        year_code=CURRENT_YEAR.code,
+        serial=99,
+        filters=filters,
+        monitoring=["site_code", "as_entered", "main_officer_code", "main_tag"],
+    )
+    started = time.perf_counter()
+    if mode == "stream":
+        import tempfile
+
+        with tempfile.TemporaryFile() as handle:
+            written = ilr_write(
+                export=export, year=CURRENT_YEAR, at=datetime(2025, 10, 6), handle=handle
+            )
+            wrote = time.perf_counter()
+            ilr_validate(handle=handle, year=CURRENT_YEAR)
+    else:  # baseline: the whole file as one tree in memory, validated whole
+        from lxml import etree
+
+        buffer = io.BytesIO()
+        written = ilr_write(
+            export=export, year=CURRENT_YEAR, at=datetime(2025, 10, 6), handle=buffer
+        )
+        wrote = time.perf_counter()
+        tree = etree.fromstring(buffer.getvalue())
+        assert schema_for(CURRENT_YEAR).validate(tree)
+    done = time.perf_counter()
+    return {
+        "learners": written.learners,
+        "left_out": len(written.problems),
+        "write": wrote - started,
+        "validate": done - wrote,
+        "seconds": done - started,
+    }
+
+
+def child(size: str, mode: str) -> None:
+    import json
+
+    setup(0)
+    result = measure(size, mode)
+    result["peak_mb"] = peak_mb()
+    print(json.dumps(result))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--learners", type=int, default=200_000)
+    parser.add_argument("--child", nargs=2)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    setup(args.learners)
+    results = {}
+    for size in ("small", "large"):
+        for mode in ("stream", "tree"):
+            r = run_child(__file__, size, mode)
+            results[(size, mode)] = r
+            print(
+                f"{size:5} {mode:6} {r['learners']:7,.0f} learners ({r['left_out']:,.0f} listed, "
+                f"left out): write {r['write']:5.2f} s + validate {r['validate']:5.2f} s = "
+                f"{r['seconds']:5.2f} s, {r['learners'] / r['seconds']:7,.0f} learners/s, "
+                f"peak {r['peak_mb']:4.0f} MB"
+            )
+    small, large = results[("small", "stream")], results[("large", "stream")]
+    tree = results[("large", "tree")]
+    growth = large["peak_mb"] / small["peak_mb"] - 1
+    print(
+        f"\nstreaming: {large['learners'] / large['seconds']:,.0f} learners/s at "
+        f"{large['learners']:,.0f} learners (target >= 5,000); peak {small['peak_mb']:.0f} MB "
+        f"at {small['learners']:,.0f} and {large['peak_mb']:.0f} MB at {large['learners']:,.0f} "
+        f"learners: {growth:+.0%} (target within 20%); the in-memory baseline peaks at "
+        f"{tree['peak_mb']:.0f} MB ({tree['peak_mb'] / large['peak_mb']:.1f}x)"
+    )
+
+
+if __name__ == "__main__":
+    main()

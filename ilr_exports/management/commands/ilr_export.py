@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from ilr_exports.models import IlrExport
+from ilr_exports.services import (
+    IlrExportError,
+    ilr_file_name,
+    ilr_next_serial,
+    ilr_validate,
+    ilr_write,
+)
+from ilr_exports.years import CURRENT_YEAR
+from learners.models import Contract, Organisation, Provider, Site, Tag
+
+
+class Command(BaseCommand):
+    help = "Writes the ILR file of a provider (as the ILR Exports page does) and prints its name."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--ukprn", required=True)
+        parser.add_argument("--site", nargs="*", default=[], help="Site codes.")
+        parser.add_argument("--subcontractor", nargs="*", default=[], help="PICS IDs.")
+        parser.add_argument("--contract", nargs="*", default=[], help="Contract references.")
+        parser.add_argument("--tag", nargs="*", default=[], help="Tag names.")
+        parser.add_argument(
+            "--monitoring",
+            default="as_entered,as_entered,as_entered,as_entered",
+            help=f"Four of: {', '.join(IlrExport.Monitoring.values)}",
+        )
+        parser.add_argument("--output-dir", required=True)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        provider = Provider.objects.filter(ukprn=options["ukprn"]).first()
+        if provider is None:
+            raise CommandError(f"No provider has the UKPRN {options['ukprn']}.")
+        monitoring = options["monitoring"].split(",")
+        if len(monitoring) != 4 or not set(monitoring) <= set(IlrExport.Monitoring.values):
+            raise CommandError(
+                f"--monitoring takes four of {', '.join(IlrExport.Monitoring.values)}"
+            )
+        filters = {
+            "sites": self._ids(Site, provider, "code", options["site"]),
+            "subcontractors": self._ids(
+                Organisation, provider, "pics_id", options["subcontractor"]
+            ),
+            "contracts": self._ids(Contract, provider, "reference", options["contract"]),
+            "tags": self._ids(Tag, provider, "name", options["tag"]),
+        }
+        at = timezone.localtime()
+        with transaction.atomic():
+            Provider.objects.select_for_update().get(pk=provider.pk)
+            try:
+                serial = ilr_next_serial(provider=provider, year=CURRENT_YEAR)
+            except IlrExportError as error:
+                raise CommandError(error.message) from None
+            export = IlrExport.objects.create(
+                provider=provider,
+                year_code=CURRENT_YEAR.code,
+                serial=serial,
+                filters=filters,
+                monitoring=monitoring,
+            )
+        name = ilr_file_name(ukprn=provider.ukprn, year=CURRENT_YEAR, at=at, serial=serial)
+        path = Path(options["output_dir"]) / name
+        try:
+            with path.open("w+b") as handle:
+                written = ilr_write(export=export, year=CURRENT_YEAR, at=at, handle=handle)
+                ilr_validate(handle=handle, year=CURRENT_YEAR)
+        except IlrExportError as error:
+            path.unlink(missing_ok=True)
+            raise CommandError(error.message) from None
+        export.file_name = name
+        export.learner_count = written.learners
+        export.save(update_fields=["file_name", "learner_count"])
+        for problem in written.problems:
+            self.stderr.write(f"Left out {problem.lrn}: {' '.join(problem.reasons)}")
+        self.stdout.write(name)
+
+    def _ids(self, model: Any, provider: Provider, field: str, values: list[str]) -> list[int]:
+        found = dict(
+            model.objects.filter(provider=provider, **{f"{field}__in": values}).values_list(
+                field, "id"
+            )
+        )
+        missing = [v for v in values if v not in found]
+        if missing:
+            raise CommandError(f"No {model._meta.verbose_name} with {field} {', '.join(missing)}.")
+        return [found[v] for v in values]

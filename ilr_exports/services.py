@@ -1,0 +1,473 @@
+"""Making an ILR file (seed 001; docs/ilr.md).
+
+Learners are read in chunks with what their elements need, checked one by one (a learner
+whose data would make the file invalid is listed with the reasons and left out, never
+silently dropped), written with lxml's incremental writer straight to disk, and the whole file
+is then validated against the year's XSD while streaming, so memory stays flat however many
+learners. A file that fails validation is never offered: the export fails naming the learner
+and the element.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO, Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from lxml import etree
+
+from ilr_exports.models import IlrExport
+from ilr_exports.years import CollectionYear, schema_for
+from learners import identifiers
+from learners.models import (
+    Contract,
+    EmploymentStatus,
+    Learner,
+    LearningDelivery,
+    Provider,
+)
+from payments.models import PaymentRecord
+
+CHUNK = 1000
+M = IlrExport.Monitoring
+_NAME = re.compile(r'^[^0-9\r\n\t|"]{1,100}$')
+_PMR_CODES = {"APTB_PMR1": 1, "APTB_PMR2": 2, "APTB_PMR3": 3}
+
+
+class IlrExportError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Problem:
+    code: str
+    lrn: str
+    name: str
+    reasons: list[str]
+
+
+@dataclass
+class Written:
+    learners: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def ilr_next_serial(*, provider: Provider, year: CollectionYear) -> int:
+    """The next NN for the provider's files this year (01-99). Call inside a transaction
+    that has locked the provider row."""
+    last = (
+        IlrExport.objects.filter(provider=provider, year_code=year.code)
+        .order_by("-serial")
+        .values_list("serial", flat=True)
+        .first()
+    )
+    serial = (last or 0) + 1
+    if serial > 99:
+        raise IlrExportError(f"This provider has made 99 ILR files for {year.label} already.")
+    return serial
+
+
+def ilr_file_name(*, ukprn: str, year: CollectionYear, at: datetime, serial: int) -> str:
+    return f"ILR-{ukprn}-{year.code}-{at:%Y%m%d}-{at:%H%M%S}-{serial:02d}.XML"
+
+
+def ilr_aims(*, export: IlrExport, year: CollectionYear) -> QuerySet[LearningDelivery]:
+    """The aims in the file: active in the year, in the chosen contracts and subcontractors,
+    never on a contract whose Include in ILR Exports is No."""
+    aims = LearningDelivery.objects.filter(
+        learner__provider=export.provider, start_date__lte=year.ends
+    ).filter(Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=year.starts))
+    aims = aims.exclude(
+        Exists(Contract.objects.filter(pk=OuterRef("contract_id"), include_in_ilr_exports=False))
+    )
+    if export.filters.get("contracts"):
+        aims = aims.filter(contract_id__in=export.filters["contracts"])
+    if export.filters.get("subcontractors"):
+        aims = aims.filter(subcontractor_id__in=export.filters["subcontractors"])
+    return aims
+
+
+def ilr_learners(*, export: IlrExport, aims: QuerySet[LearningDelivery]) -> QuerySet[Learner]:
+    learners = Learner.objects.filter(provider=export.provider).exclude(state=Learner.State.DELETED)
+    if export.filters.get("sites"):
+        learners = learners.filter(site_id__in=export.filters["sites"])
+    if export.filters.get("tags"):
+        links = Learner.tags.through.objects.filter(
+            learner_id=OuterRef("pk"), tag_id__in=export.filters["tags"]
+        )
+        learners = learners.filter(Exists(links))
+    return learners.filter(Exists(aims.filter(learner_id=OuterRef("pk"))))
+
+
+LEARNER_FIELDS = (
+    "id",
+    "code",
+    "lrn",
+    "uln",
+    "family_name",
+    "given_names",
+    "date_of_birth",
+    "ethnicity",
+    "sex",
+    "lldd_health_problem",
+    "postcode",
+    "postcode_prior",
+    "phone",
+    "email",
+    "pics_id",
+    "provider_monitoring_a",
+    "provider_monitoring_b",
+    "site__code",
+    "main_officer__code",
+)
+AIM_FIELDS = (
+    "learner_id",
+    "episode_id",
+    "aim_ref",
+    "aim_type",
+    "start_date",
+    "planned_end_date",
+    "fund_model",
+    "standard_id",
+    "delivery_postcode",
+    "epa_org_id",
+    "completion_status",
+    "actual_end_date",
+    "training_price",
+    "epa_price",
+    "qualification_plan_code",
+    "delivery_monitoring_a",
+    "delivery_monitoring_b",
+    "delivery_monitoring_c",
+    "delivery_monitoring_d",
+)
+Row = dict[str, Any]
+
+
+def _chunks(learners: QuerySet[Learner], aims: QuerySet[LearningDelivery]) -> Iterator[list[Row]]:
+    """The learners in LRN order, a chunk at a time, each a dict with its aims, employment
+    records, main tag and PMR payments: plain rows, no model instances (speed)."""
+    ids = list(learners.order_by("lrn").values_list("id", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start : start + CHUNK]
+        rows = {r["id"]: r for r in Learner.objects.filter(id__in=part).values(*LEARNER_FIELDS)}
+        for row in rows.values():
+            row.update(aims=[], employment=[], tag="", payments={})
+        for aim in (
+            aims.filter(learner_id__in=part)
+            .order_by("start_date", "aim_type", "id")
+            .values(*AIM_FIELDS)
+        ):
+            rows[aim["learner_id"]]["aims"].append(aim)
+        for employment in (
+            EmploymentStatus.objects.filter(learner_id__in=part)
+            .order_by("date_applies", "id")
+            .values("learner_id", "status", "date_applies", "employer__ern")
+        ):
+            rows[employment["learner_id"]]["employment"].append(employment)
+        for learner_id, name in Learner.tags.through.objects.filter(
+            learner_id__in=part
+        ).values_list("learner_id", "tag__name"):
+            tag = rows[learner_id]["tag"]
+            rows[learner_id]["tag"] = name if not tag or name < tag else tag  # the first A-Z
+        for learner_id, episode_id, system_type, when, amount in PaymentRecord.objects.filter(
+            episode__learner_id__in=part,
+            system_type__in=_PMR_CODES,
+            actual_date__isnull=False,
+            actual_amount__isnull=False,
+        ).values_list(
+            "episode__learner_id", "episode_id", "system_type", "actual_date", "actual_amount"
+        ):
+            rows[learner_id]["payments"].setdefault(episode_id, []).append(
+                (_PMR_CODES[system_type], when, amount)
+            )
+        yield [rows[i] for i in part]
+
+
+def _monitoring_value(choice: str, position: int, learner: Row, aim: Row | None, ukprn: str) -> str:
+    if choice == M.AS_ENTERED:
+        if aim is None:
+            return str(learner.get(f"provider_monitoring_{'ab'[position]}", ""))
+        return str(aim[f"delivery_monitoring_{'abcd'[position]}"])
+    if choice == M.PROVIDER_ID:
+        return ukprn
+    if choice == M.PICS_ID:
+        return str(learner["pics_id"])
+    if choice == M.SITE_CODE:
+        return learner["site__code"] or ""
+    if choice == M.QUALIFICATION_PLAN:
+        target = aim or (learner["aims"][0] if learner["aims"] else None)
+        return target["qualification_plan_code"] if target else ""
+    if choice == M.OFFICER:
+        return learner["main_officer__code"] or ""
+    if choice == M.MAIN_TAG:
+        return str(learner["tag"])
+    raise ValueError(choice)
+
+
+def _learner_problems(learner: Row, monitoring: list[str], ukprn: str) -> list[str]:
+    reasons = []
+    if not identifiers.lrn_ok(learner["lrn"]):
+        reasons.append("The learner reference number is not 1-12 letters, digits and spaces.")
+    uln = learner["uln"]
+    if not uln:
+        reasons.append("No ULN (give 9999999999 while the learner has none).")
+    elif uln != identifiers.TEMPORARY_ULN and identifiers.uln_problem(uln):
+        reasons.append(identifiers.uln_problem(uln) or "")
+    for label, key in (("family name", "family_name"), ("given names", "given_names")):
+        if learner[key] and not _NAME.match(learner[key]):
+            reasons.append(f"The {label} has digits, tabs, quotes or | in it, or is too long.")
+    if not learner["sex"]:
+        reasons.append("No sex recorded.")
+    if not learner["postcode"]:
+        reasons.append("No postcode.")
+    if not learner["postcode_prior"]:
+        reasons.append("No postcode prior to enrolment (ZZ99 9ZZ if unknown).")
+    if learner["email"] and (len(learner["email"]) > 100 or "@" not in learner["email"]):
+        reasons.append("The email address is longer than 100 characters.")
+    for aim in learner["aims"]:
+        if not aim["delivery_postcode"]:
+            reasons.append(f"Aim {aim['aim_ref']} has no delivery postcode.")
+        for price in (aim["training_price"], aim["epa_price"]):
+            if price is not None and price != price.to_integral_value():
+                reasons.append(
+                    f"Aim {aim['aim_ref']} has a price with pence: the ILR takes pounds."
+                )
+    for position, choice in enumerate(monitoring):
+        targets = [None, *learner["aims"]] if position < 2 else learner["aims"]
+        if any(len(_monitoring_value(choice, position, learner, a, ukprn)) > 20 for a in targets):
+            reasons.append(
+                f"Monitoring {'ABCD'[position]} ({M(choice).label}) is longer than 20 characters."
+            )
+    for aim in learner["aims"]:
+        for code, when, amount in learner["payments"].get(aim["episode_id"], []):
+            if amount != amount.to_integral_value():
+                reasons.append(
+                    f"Payment PMR{code} of {when:%d/%m/%Y} has pence: the ILR takes pounds."
+                )
+    return reasons
+
+
+class _Tags(dict[str, str]):
+    """Qualified tag names of a namespace, made once per file."""
+
+    def __init__(self, ns: str) -> None:
+        super().__init__()
+        self.ns = ns
+
+    def __missing__(self, tag: str) -> str:
+        self[tag] = value = f"{{{self.ns}}}{tag}"
+        return value
+
+
+def _learner_element(learner: Row, monitoring: list[str], ukprn: str, tags: _Tags) -> Any:
+    """The Learner element, built in lxml (C) and written once."""
+    sub = etree.SubElement
+
+    def add(parent: Any, tag: str, value: object) -> None:
+        sub(parent, tags[tag]).text = str(value)
+
+    el = etree.Element(tags["Learner"], nsmap={None: tags.ns})
+    add(el, "LearnRefNumber", learner["lrn"])
+    add(el, "ULN", learner["uln"])
+    if learner["family_name"]:
+        add(el, "FamilyName", learner["family_name"])
+    if learner["given_names"]:
+        add(el, "GivenNames", learner["given_names"])
+    if learner["date_of_birth"]:
+        add(el, "DateOfBirth", learner["date_of_birth"].isoformat())
+    add(el, "Ethnicity", learner["ethnicity"])
+    add(el, "Sex", learner["sex"])
+    add(el, "LLDDHealthProb", learner["lldd_health_problem"])
+    add(el, "PostcodePrior", learner["postcode_prior"])
+    add(el, "Postcode", learner["postcode"])
+    phone = re.sub(r"\D", "", learner["phone"])
+    if 1 <= len(phone) <= 18:
+        add(el, "TelNo", phone)
+    if learner["email"]:
+        add(el, "Email", learner["email"])
+    for position, choice in enumerate(monitoring[:2]):
+        value = _monitoring_value(choice, position, learner, None, ukprn)
+        if value:
+            mon = sub(el, tags["ProviderSpecLearnerMonitoring"])
+            add(mon, "ProvSpecLearnMonOccur", "AB"[position])
+            add(mon, "ProvSpecLearnMon", value)
+    for status in learner["employment"]:
+        emp = sub(el, tags["LearnerEmploymentStatus"])
+        add(emp, "EmpStat", status["status"])
+        add(emp, "DateEmpStatApp", status["date_applies"].isoformat())
+        if status["employer__ern"] and len(status["employer__ern"]) == 9:
+            add(emp, "EmpId", status["employer__ern"])
+    for sequence, aim in enumerate(learner["aims"], start=1):
+        d = sub(el, tags["LearningDelivery"])
+        add(d, "LearnAimRef", aim["aim_ref"])
+        add(d, "AimType", aim["aim_type"])
+        add(d, "AimSeqNumber", sequence)
+        add(d, "LearnStartDate", aim["start_date"].isoformat())
+        add(d, "LearnPlanEndDate", aim["planned_end_date"].isoformat())
+        add(d, "FundModel", aim["fund_model"])
+        if aim["standard_id"]:
+            add(d, "ProgType", 25)
+            add(d, "StdCode", aim["standard_id"])
+        add(d, "DelLocPostCode", aim["delivery_postcode"])
+        programme = aim["aim_type"] == LearningDelivery.AimType.PROGRAMME
+        if programme and aim["epa_org_id"]:
+            add(d, "EPAOrgID", aim["epa_org_id"])
+        add(d, "CompStatus", aim["completion_status"])
+        if aim["actual_end_date"]:
+            add(d, "LearnActEndDate", aim["actual_end_date"].isoformat())
+        if aim["fund_model"] == LearningDelivery.FundModel.APPRENTICESHIPS:
+            fam = sub(d, tags["LearningDeliveryFAM"])
+            add(fam, "LearnDelFAMType", "ACT")
+            add(fam, "LearnDelFAMCode", 1)
+            add(fam, "LearnDelFAMDateFrom", aim["start_date"].isoformat())
+        if programme:
+            records = [
+                ("TNP", code, aim["start_date"], price)
+                for code, price in ((1, aim["training_price"]), (2, aim["epa_price"]))
+                if price is not None
+            ]
+            records += [
+                ("PMR", code, when, amount)
+                for code, when, amount in learner["payments"].get(aim["episode_id"], [])
+            ]
+            for kind, code, when, amount in records:
+                fin = sub(d, tags["AppFinRecord"])
+                add(fin, "AFinType", kind)
+                add(fin, "AFinCode", code)
+                add(fin, "AFinDate", when.isoformat())
+                add(fin, "AFinAmount", int(amount))
+        for position, choice in enumerate(monitoring):
+            value = _monitoring_value(choice, position, learner, aim, ukprn)
+            if value:
+                mon = sub(d, tags["ProviderSpecDeliveryMonitoring"])
+                add(mon, "ProvSpecDelMonOccur", "ABCD"[position])
+                add(mon, "ProvSpecDelMon", value)
+    return el
+
+
+def _header(*, year: CollectionYear, ukprn: str, serial: int, at: datetime) -> Any:
+    ns = year.namespace
+    header = etree.Element(f"{{{ns}}}Header")
+    details = etree.SubElement(header, f"{{{ns}}}CollectionDetails")
+    for tag, value in (
+        ("Collection", "ILR"),
+        ("Year", year.code),
+        ("FilePreparationDate", f"{at:%Y-%m-%d}"),
+    ):
+        etree.SubElement(details, f"{{{ns}}}{tag}").text = value
+    source = etree.SubElement(header, f"{{{ns}}}Source")
+    for tag, value in (
+        ("ProtectiveMarking", "OFFICIAL-SENSITIVE-Personal"),
+        ("UKPRN", ukprn),
+        ("SoftwareSupplier", "picsweb"),
+        ("SoftwarePackage", "picsweb"),
+        ("Release", "1.0"),
+        ("SerialNo", f"{serial:02d}"),
+        ("DateTime", f"{at:%Y-%m-%dT%H:%M:%S}"),
+    ):
+        etree.SubElement(source, f"{{{ns}}}{tag}").text = value
+    return header
+
+
+def ilr_write(
+    *,
+    export: IlrExport,
+    year: CollectionYear,
+    at: datetime,
+    handle: IO[bytes],
+    progress: Any = None,
+) -> Written:
+    """Writes the file to `handle`; returns how many learners went in and who was left out."""
+    provider = export.provider
+    aims = ilr_aims(export=export, year=year)
+    learners = ilr_learners(export=export, aims=aims)
+    written = Written()
+    checked = 0
+    tags = _Tags(year.namespace)
+    with etree.xmlfile(handle, encoding="utf-8") as xf:
+        xf.write_declaration()
+        with xf.element("Message", nsmap={None: year.namespace}):
+            xf.write(_header(year=year, ukprn=provider.ukprn, serial=export.serial, at=at))
+            provider_el = etree.Element(f"{{{year.namespace}}}LearningProvider")
+            etree.SubElement(provider_el, f"{{{year.namespace}}}UKPRN").text = provider.ukprn
+            xf.write(provider_el)
+            for chunk in _chunks(learners, aims):
+                for learner in chunk:
+                    reasons = _learner_problems(learner, export.monitoring, provider.ukprn)
+                    if reasons:
+                        name = f"{learner['given_names']} {learner['family_name']}"
+                        written.problems.append(
+                            Problem(str(learner["code"]), learner["lrn"], name, reasons)
+                        )
+                    else:
+                        xf.write(_learner_element(learner, export.monitoring, provider.ukprn, tags))
+                        written.learners += 1
+                    checked += 1
+                xf.flush()
+                if progress:
+                    progress(checked)
+    return written
+
+
+def ilr_validate(*, handle: IO[bytes], year: CollectionYear) -> None:
+    """Validates the file against the year's XSD while reading it, without holding it; on
+    the first error raises IlrExportError naming the learner and the element."""
+    handle.seek(0)
+    current = "(before the first learner)"
+    tag_lrn = f"{{{year.namespace}}}LearnRefNumber"
+    tag_learner = f"{{{year.namespace}}}Learner"
+    try:
+        # Only these two tags come back to Python; the rest is checked in C.
+        events = etree.iterparse(
+            handle, events=("end",), tag=[tag_lrn, tag_learner], schema=schema_for(year)
+        )
+        for _, element in events:
+            if element.tag == tag_lrn:
+                current = element.text or ""
+            elif element.tag == tag_learner:
+                element.clear(keep_tail=True)
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+    except etree.XMLSyntaxError as error:
+        raise IlrExportError(
+            f"The file is not valid against the ILR {year.label} schema at learner {current}: "
+            f"{error.msg}"
+        ) from None
+
+
+def ilr_export_create(
+    *,
+    provider: Provider,
+    user: Any,
+    year: CollectionYear,
+    filters: dict[str, Any],
+    monitoring: list[str],
+) -> IlrExport:
+    """Records the export with its serial and queues its job."""
+    from picsweb import jobs
+
+    with transaction.atomic():
+        Provider.objects.select_for_update().get(pk=provider.pk)
+        export = IlrExport.objects.create(
+            provider=provider,
+            created_by=user,
+            year_code=year.code,
+            serial=ilr_next_serial(provider=provider, year=year),
+            filters=filters,
+            monitoring=monitoring,
+        )
+        export.job = jobs.job_start(
+            kind="ilr_exports.generate",
+            owner=user,
+            provider=provider,
+            params={"export": str(export.code)},
+        )
+        export.save(update_fields=["job"])
+    return export

@@ -1,0 +1,88 @@
+"""ILR Exports: the Export List, Create, an export's report and its download."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from ilr_exports.forms import IlrExportForm
+from ilr_exports.models import IlrExport
+from ilr_exports.services import IlrExportError, ilr_export_create
+from ilr_exports.years import CURRENT_YEAR
+from learners.models import Role
+from picsweb.access import provider_for, providers_for, providers_with_role, role_required
+from picsweb.typing import AuthenticatedHttpRequest
+
+
+def _get_export_for_user(request: AuthenticatedHttpRequest, code: uuid.UUID) -> IlrExport:
+    return get_object_or_404(
+        IlrExport.objects.select_related("provider", "job", "created_by").filter(
+            provider__in=providers_for(request.user, Role.ILR_EXPORT)
+        ),
+        code=code,
+    )
+
+
+@role_required(Role.ILR_EXPORT)
+def export_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    exports = IlrExport.objects.filter(
+        provider__in=providers_for(request.user, Role.ILR_EXPORT)
+    ).select_related("provider", "job", "created_by")[:200]
+    return render(request, "ilr_exports/list.html", {"exports": exports})
+
+
+@role_required(Role.ILR_EXPORT)
+def export_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    provider = provider_for(
+        request.user, Role.ILR_EXPORT, request.POST.get("provider") or request.GET.get("provider")
+    )
+    form = IlrExportForm(request.POST or None, provider=provider)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ilr_export_create(
+                provider=provider,
+                user=request.user,
+                year=CURRENT_YEAR,
+                filters=form.filters(),
+                monitoring=form.monitoring(),
+            )
+        except IlrExportError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                "The ILR export has started in the background: you can carry on using picsweb. "
+                "We will email you when the file is ready to download here.",
+            )
+            return redirect("ilr_exports:list")
+    return render(
+        request,
+        "ilr_exports/create.html",
+        {
+            "form": form,
+            "provider": provider,
+            "providers": providers_with_role(request.user, Role.ILR_EXPORT),
+            "year": CURRENT_YEAR,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(Role.ILR_EXPORT)
+def export_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    export = _get_export_for_user(request, code)
+    return render(request, "ilr_exports/detail.html", {"export": export, "job": export.job})
+
+
+@role_required(Role.ILR_EXPORT)
+def export_download(request: AuthenticatedHttpRequest, code: uuid.UUID) -> FileResponse:
+    export = _get_export_for_user(request, code)
+    if export.status != "Generated" or export.job is None or not export.job.result_file:
+        raise Http404
+    # Exactly the name the ILR file-name rule gives, so it can be uploaded as it is.
+    return FileResponse(
+        export.job.result_file.open("rb"), as_attachment=True, filename=export.file_name
+    )

@@ -1,0 +1,63 @@
+"""ILR export in chromium on the real worker: Create, the background message, Generated,
+download with the exact file name."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from lxml import etree
+from playwright.sync_api import expect
+
+from ilr_exports.years import CURRENT_YEAR, schema_for
+from learners.models import Role
+from tests.browser.conftest import sign_in
+from tests.factories import (
+    make_aim,
+    make_episode,
+    make_learner,
+    make_provider,
+    make_site,
+    make_user,
+)
+
+
+def test_it_creates_an_export_that_becomes_generated_and_downloads(
+    page, live_server, celery_worker, standards
+):
+    provider = make_provider(name="Northgate Training", ukprn="10012345")
+    make_user(provider=provider, roles=[Role.ILR_EXPORT], username="pat", email="pat@example.com")
+    leeds = make_site(provider=provider, name="Leeds Campus", code="LEEDS")
+    make_site(provider=provider, name="York Campus", code="YORK")
+    for lrn, site in (("LEEDS1", leeds), ("OTHER1", None)):
+        learner = make_learner(provider=provider, lrn=lrn, family_name="Smith", sex="F", site=site)
+        episode = make_episode(learner=learner, start_date=date(2025, 9, 1))
+        make_aim(episode=episode, start_date=date(2025, 9, 1), training_price=Decimal("9000"))
+
+    sign_in(page, live_server.url, "pat", "a-long-test-password")
+    page.get_by_role("link", name="ILR Exports").first.click()
+    page.get_by_role("link", name="Create").click()
+    page.get_by_label("Search sites").fill("lee")
+    expect(page.get_by_label("York Campus (YORK)")).to_be_hidden()
+    page.get_by_label("Leeds Campus (LEEDS)").check()
+    page.get_by_label("Learner A and Learning Delivery A").select_option(label="Site Code")
+    page.get_by_role("button", name="Create").click()
+    expect(page.get_by_text("has started in the background")).to_be_visible()
+
+    for _ in range(60):
+        if page.get_by_text("Generated").count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    expect(page.get_by_text("Generated")).to_be_visible()
+    expect(page.get_by_text("Sites: Leeds Campus (LEEDS)")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("^Download")).click()
+    download = download_info.value
+    assert re.fullmatch(r"ILR-10012345-2526-\d{8}-\d{6}-01\.XML", download.suggested_filename)
+    doc = etree.parse(str(download.path()))
+    assert schema_for(CURRENT_YEAR).validate(doc)
+    ns = {"i": "ESFA/ILR/2025-26"}
+    assert doc.xpath("//i:LearnRefNumber/text()", namespaces=ns) == ["LEEDS1"]
+    assert doc.xpath("//i:ProvSpecLearnMon/text()", namespaces=ns) == ["LEEDS"]
+    (email,) = celery_worker.wait_for_email()
+    assert email["Subject"] == "Finished: ILR export"
