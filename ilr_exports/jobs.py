@@ -13,8 +13,7 @@ from ilr_exports.services import (
     ilr_aims,
     ilr_file_name,
     ilr_learners,
-    ilr_validate,
-    ilr_write,
+    ilr_write_validated,
 )
 from ilr_exports.years import YEARS
 from learners.models import Role
@@ -31,7 +30,12 @@ def run_generate(job: Job) -> None:
     total = ilr_learners(export=export, aims=ilr_aims(export=export, year=year)).count()
     progress = jobs.Progress(job, total=total)
     with File(tempfile.TemporaryFile()) as handle:
-        written = ilr_write(export=export, year=year, at=at, handle=handle, progress=progress)
+        try:
+            written, problem = ilr_write_validated(
+                export=export, year=year, at=at, handle=handle, progress=progress
+            )
+        except IlrExportError as error:
+            raise jobs.JobError(error.message) from None
         job.report = {
             "learners": written.learners,
             "problems": [
@@ -42,10 +46,8 @@ def run_generate(job: Job) -> None:
         job.save(update_fields=["report"])
         if not written.learners:
             raise jobs.JobError("No learner can go in this file: the reasons are listed for each.")
-        try:
-            ilr_validate(handle=handle, year=year)
-        except IlrExportError as error:
-            raise jobs.JobError(error.message) from None
+        if problem:  # the file is never offered
+            raise jobs.JobError(problem)
         handle.seek(0)
         name = ilr_file_name(ukprn=export.provider.ukprn, year=year, at=at, serial=export.serial)
         jobs.job_save_result(job=job, name=name, content=handle)

@@ -10,10 +10,15 @@ and the element.
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
@@ -21,7 +26,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from lxml import etree
 
 from ilr_exports.models import IlrExport
-from ilr_exports.years import CollectionYear, schema_for
+from ilr_exports.validation import validate_stream
+from ilr_exports.years import SCHEMAS, CollectionYear, schema_for
 from learners import identifiers
 from learners.models import (
     Contract,
@@ -32,7 +38,7 @@ from learners.models import (
 )
 from payments.models import PaymentRecord
 
-CHUNK = 1000
+CHUNK = 1000  # learners between flushes and progress reports
 M = IlrExport.Monitoring
 _NAME = re.compile(r'^[^0-9\r\n\t|"]{1,100}$')
 _PMR_CODES = {"APTB_PMR1": 1, "APTB_PMR2": 2, "APTB_PMR3": 3}
@@ -150,44 +156,76 @@ AIM_FIELDS = (
 Row = dict[str, Any]
 
 
-def _chunks(learners: QuerySet[Learner], aims: QuerySet[LearningDelivery]) -> Iterator[list[Row]]:
-    """The learners in LRN order, a chunk at a time, each a dict with its aims, employment
-    records, main tag and PMR payments: plain rows, no model instances (speed)."""
-    ids = list(learners.order_by("lrn").values_list("id", flat=True))
-    for start in range(0, len(ids), CHUNK):
-        part = ids[start : start + CHUNK]
-        rows = {r["id"]: r for r in Learner.objects.filter(id__in=part).values(*LEARNER_FIELDS)}
-        for row in rows.values():
-            row.update(aims=[], employment=[], tag="", payments={})
-        for aim in (
-            aims.filter(learner_id__in=part)
-            .order_by("start_date", "aim_type", "id")
-            .values(*AIM_FIELDS)
-        ):
-            rows[aim["learner_id"]]["aims"].append(aim)
-        for employment in (
-            EmploymentStatus.objects.filter(learner_id__in=part)
-            .order_by("date_applies", "id")
-            .values("learner_id", "status", "date_applies", "employer__ern")
-        ):
-            rows[employment["learner_id"]]["employment"].append(employment)
-        for learner_id, name in Learner.tags.through.objects.filter(
-            learner_id__in=part
-        ).values_list("learner_id", "tag__name"):
-            tag = rows[learner_id]["tag"]
-            rows[learner_id]["tag"] = name if not tag or name < tag else tag  # the first A-Z
-        for learner_id, episode_id, system_type, when, amount in PaymentRecord.objects.filter(
-            episode__learner_id__in=part,
+def _rows(learners: QuerySet[Learner], aims: QuerySet[LearningDelivery]) -> Iterator[Row]:
+    """The learners in LRN order, each a dict with its aims, employment records, main tag and
+    PMR payments. Five queries for the whole export, each sorted by learner and read through
+    a server-side cursor, merged as they stream: memory stays flat, and no long IN lists."""
+    chosen = learners.values("id")
+    by_learner = ("learner__lrn", "learner_id")
+
+    def stream(queryset: QuerySet[Any], *fields: str) -> Iterator[tuple[Any, ...]]:
+        return iter(queryset.values_list(*fields).iterator(chunk_size=5000))
+
+    aim_rows = stream(
+        aims.filter(learner_id__in=chosen).order_by(*by_learner, "start_date", "aim_type", "id"),
+        *AIM_FIELDS,
+    )
+    employment_rows = stream(
+        EmploymentStatus.objects.filter(learner_id__in=chosen).order_by(
+            *by_learner, "date_applies", "id"
+        ),
+        "learner_id",
+        "status",
+        "date_applies",
+        "employer__ern",
+    )
+    tag_rows = stream(
+        Learner.tags.through.objects.filter(learner_id__in=chosen).order_by(*by_learner),
+        "learner_id",
+        "tag__name",
+    )
+    payment_rows = stream(
+        PaymentRecord.objects.filter(
+            episode__learner_id__in=chosen,
             system_type__in=_PMR_CODES,
             actual_date__isnull=False,
             actual_amount__isnull=False,
-        ).values_list(
-            "episode__learner_id", "episode_id", "system_type", "actual_date", "actual_amount"
-        ):
-            rows[learner_id]["payments"].setdefault(episode_id, []).append(
-                (_PMR_CODES[system_type], when, amount)
-            )
-        yield [rows[i] for i in part]
+        ).order_by("episode__learner__lrn", "episode__learner_id"),
+        "episode__learner_id",
+        "episode_id",
+        "system_type",
+        "actual_date",
+        "actual_amount",
+    )
+    heads: dict[str, Any] = {}
+
+    def take(
+        name: str, rows: Iterator[tuple[Any, ...]], learner_id: int
+    ) -> Iterator[tuple[Any, ...]]:
+        """The rows of `rows` for this learner (each stream is in the same learner order)."""
+        head = heads.get(name) or next(rows, None)
+        while head is not None and head[0] == learner_id:
+            yield head
+            head = next(rows, None)
+        heads[name] = head
+
+    aim_names = AIM_FIELDS
+    for values in stream(learners.order_by("lrn", "id"), *LEARNER_FIELDS):
+        row: Row = dict(zip(LEARNER_FIELDS, values, strict=True))
+        learner_id = row["id"]
+        row["aims"] = [
+            dict(zip(aim_names, a, strict=True)) for a in take("aims", aim_rows, learner_id)
+        ]
+        row["employment"] = [
+            {"status": e[1], "date_applies": e[2], "employer__ern": e[3]}
+            for e in take("employment", employment_rows, learner_id)
+        ]
+        row["tag"] = min((t[1] for t in take("tags", tag_rows, learner_id)), default="")
+        payments: dict[int, list[tuple[int, Any, Any]]] = {}
+        for _, episode_id, system_type, when, amount in take("payments", payment_rows, learner_id):
+            payments.setdefault(episode_id, []).append((_PMR_CODES[system_type], when, amount))
+        row["payments"] = payments
+        yield row
 
 
 def _monitoring_value(choice: str, position: int, learner: Row, aim: Row | None, ukprn: str) -> str:
@@ -398,48 +436,116 @@ def ilr_write(
             provider_el = etree.Element(f"{{{year.namespace}}}LearningProvider")
             etree.SubElement(provider_el, f"{{{year.namespace}}}UKPRN").text = provider.ukprn
             xf.write(provider_el)
-            for chunk in _chunks(learners, aims):
-                for learner in chunk:
-                    reasons = _learner_problems(learner, export.monitoring, provider.ukprn)
-                    if reasons:
-                        name = f"{learner['given_names']} {learner['family_name']}"
-                        written.problems.append(
-                            Problem(str(learner["code"]), learner["lrn"], name, reasons)
-                        )
-                    else:
-                        xf.write(_learner_element(learner, export.monitoring, provider.ukprn, tags))
-                        written.learners += 1
-                    checked += 1
-                xf.flush()
-                if progress:
-                    progress(checked)
+            for learner in _rows(learners, aims):
+                reasons = _learner_problems(learner, export.monitoring, provider.ukprn)
+                if reasons:
+                    name = f"{learner['given_names']} {learner['family_name']}"
+                    written.problems.append(
+                        Problem(str(learner["code"]), learner["lrn"], name, reasons)
+                    )
+                else:
+                    xf.write(_learner_element(learner, export.monitoring, provider.ukprn, tags))
+                    written.learners += 1
+                checked += 1
+                if checked % CHUNK == 0:
+                    xf.flush()
+                    if progress:
+                        progress(checked)
+            if progress:
+                progress(checked)
     return written
 
 
 def ilr_validate(*, handle: IO[bytes], year: CollectionYear) -> None:
-    """Validates the file against the year's XSD while reading it, without holding it; on
-    the first error raises IlrExportError naming the learner and the element."""
+    """Validates a written file against the year's XSD, streaming; on the first error raises
+    IlrExportError naming the learner and the element."""
     handle.seek(0)
-    current = "(before the first learner)"
-    tag_lrn = f"{{{year.namespace}}}LearnRefNumber"
-    tag_learner = f"{{{year.namespace}}}Learner"
-    try:
-        # Only these two tags come back to Python; the rest is checked in C.
-        events = etree.iterparse(
-            handle, events=("end",), tag=[tag_lrn, tag_learner], schema=schema_for(year)
+    problem = validate_stream(handle, schema=schema_for(year), namespace=year.namespace)
+    if problem:
+        raise IlrExportError(f"The file is not valid against the ILR {year.label} schema {problem}")
+
+
+class _ValidatingFile:
+    """Writes to `handle` and, at the same time, to a validator process (see validation.py),
+    so the file is checked while it is written. `finish` returns the validator's verdict."""
+
+    def __init__(self, handle: IO[bytes], year: CollectionYear) -> None:
+        self.handle = handle
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finish()
+        # Our own interpreter running our own module with our schema path: no user input.
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "ilr_exports.validation",
+                str(SCHEMAS / year.schema_file),
+                year.namespace,
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            cwd=Path(__file__).resolve().parent.parent,
         )
-        for _, element in events:
-            if element.tag == tag_lrn:
-                current = element.text or ""
-            elif element.tag == tag_learner:
-                element.clear(keep_tail=True)
-                while element.getprevious() is not None:
-                    del element.getparent()[0]
-    except etree.XMLSyntaxError as error:
-        raise IlrExportError(
-            f"The file is not valid against the ILR {year.label} schema at learner {current}: "
-            f"{error.msg}"
-        ) from None
+        self.closed_early = False
+
+    def write(self, data: bytes) -> int:
+        self.handle.write(data)
+        if not self.closed_early:
+            try:
+                assert self.process.stdin is not None
+                self.process.stdin.write(data)
+            except BrokenPipeError:  # the validator stopped at an error: finish() tells it
+                self.closed_early = True
+        return len(data)
+
+    def finish(self, year: CollectionYear) -> str | None:
+        try:
+            output, _ = self.process.communicate(timeout=600)
+        except (BrokenPipeError, ValueError):
+            output = self.process.stdout.read() if self.process.stdout else b""
+            self.process.wait()
+        finally:
+            self.errors.seek(0)
+            stderr = self.errors.read().decode(errors="replace")
+            self.errors.close()
+        if self.process.returncode != 0:
+            raise IlrExportError(f"The ILR file could not be validated: {stderr[-500:]}")
+        problem = json.loads(output)["problem"]
+        return (
+            f"The file is not valid against the ILR {year.label} schema {problem}"
+            if problem
+            else None
+        )
+
+
+def ilr_write_validated(
+    *,
+    export: IlrExport,
+    year: CollectionYear,
+    at: datetime,
+    handle: IO[bytes],
+    progress: Any = None,
+) -> tuple[Written, str | None]:
+    """ilr_write, with the file validated against the XSD as it is written; returns what
+    went in and the first schema problem (None: valid)."""
+    target = _ValidatingFile(handle, year)
+    try:
+        written = ilr_write(
+            export=export,
+            year=year,
+            at=at,
+            handle=target,  # type: ignore[arg-type]
+            progress=progress,
+        )
+    except BaseException:
+        target.process.kill()
+        target.process.wait()
+        raise
+    if not written.learners:
+        target.process.kill()
+        target.process.wait()
+        return written, None
+    return written, target.finish(year)
 
 
 def ilr_export_create(

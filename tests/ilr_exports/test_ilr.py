@@ -266,6 +266,21 @@ class TestPages:
         assert first.file_name in listing and "Generated" in listing
         assert [m.subject for m in mail.outbox] == ["Finished: ILR export"] * 2
 
+    def test_it_fails_an_invalid_file_naming_the_learner_but_keeps_the_report(
+        self, personas, staff
+    ):
+        ilr_learner(personas.provider, "TOOLONG", aim={"standard_id": 123456})
+        ilr_learner(personas.provider, "NOPOST", postcode="")
+        record = self.create(staff, personas.provider)
+        assert record.status == "Failed"
+        assert record.job is not None
+        assert "at learner TOOLONG" in record.job.error_message
+        assert "StdCode" in record.job.error_message
+        assert [p["lrn"] for p in record.job.report["problems"]] == ["NOPOST"]
+        assert staff.get(f"/ilr/{record.code}/download/").status_code == 404
+        page = staff.get(f"/ilr/{record.code}/").content.decode()
+        assert "at learner TOOLONG" in page and "NOPOST" in page
+
     def test_it_refuses_another_providers_ukprn_and_exports(self, personas, staff):
         assert staff.get(f"/ilr/create/?provider={personas.other_provider.code}").status_code == 404
         response = staff.post("/ilr/create/", {"provider": personas.other_provider.code})

@@ -12,8 +12,7 @@ from ilr_exports.services import (
     IlrExportError,
     ilr_file_name,
     ilr_next_serial,
-    ilr_validate,
-    ilr_write,
+    ilr_write_validated,
 )
 from ilr_exports.years import CURRENT_YEAR
 from learners.models import Contract, Organisation, Provider, Site, Tag
@@ -70,16 +69,19 @@ class Command(BaseCommand):
         path = Path(options["output_dir"]) / name
         try:
             with path.open("w+b") as handle:
-                written = ilr_write(export=export, year=CURRENT_YEAR, at=at, handle=handle)
-                ilr_validate(handle=handle, year=CURRENT_YEAR)
+                written, problem = ilr_write_validated(
+                    export=export, year=CURRENT_YEAR, at=at, handle=handle
+                )
+            if problem or not written.learners:
+                raise IlrExportError(problem or "No learner can go in this file.")
         except IlrExportError as error:
             path.unlink(missing_ok=True)
             raise CommandError(error.message) from None
         export.file_name = name
         export.learner_count = written.learners
         export.save(update_fields=["file_name", "learner_count"])
-        for problem in written.problems:
-            self.stderr.write(f"Left out {problem.lrn}: {' '.join(problem.reasons)}")
+        for left_out in written.problems:
+            self.stderr.write(f"Left out {left_out.lrn}: {' '.join(left_out.reasons)}")
         self.stdout.write(name)
 
     def _ids(self, model: Any, provider: Provider, field: str, values: list[str]) -> list[int]:
