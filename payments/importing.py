@@ -191,18 +191,23 @@ _BLANKS: dict[Callable[[Cell], Any], Any] = {}
 class _Checker:
     """Parses cells of one row, collecting a Problem for each cell that is wrong."""
 
+    __slots__ = ("cells", "index", "problems", "row", "width")
+
     def __init__(self, row: Row) -> None:
         self.row = row
+        self.cells = row.cells
+        self.width = len(row.cells)
+        self.index = row.index
         self.problems: list[Problem] = []
 
     def __call__(self, column: str, parse: Callable[[Cell], Any]) -> Any:
-        position = self.row.index.get(column)
+        position = self.index.get(column)
         if position is None:  # not in the file: what a blank cell gives
-            if parse not in _BLANKS:
-                _BLANKS[parse] = parse(None)
-            return _BLANKS[parse]
-        cells = self.row.cells
-        raw = cells[position] if position < len(cells) else None
+            blank = _BLANKS.get(parse, _MISSING)
+            if blank is _MISSING:
+                blank = _BLANKS[parse] = parse(None)
+            return blank
+        raw = self.cells[position] if position < self.width else None
         if raw == "":
             raw = None
         try:

@@ -103,11 +103,17 @@ class PaymentRecord(models.Model):
     credit_debit = models.CharField("credit/debit", max_length=1, choices=CreditDebit.choices)
     invoice_number = models.CharField(max_length=50, blank=True)
     invoice_date = models.DateField(null=True, blank=True)
-    organisation = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, blank=True)
+    # No single-column indexes on organisation and payment item: they would serve only the
+    # deletion of an organisation or item (rare, admin), and every imported row pays for them.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, db_index=False
+    )
     status = models.CharField(
         "payment status", max_length=20, choices=Status.choices, default=Status.EXPECTED
     )
-    payment_item = models.ForeignKey(PaymentItem, on_delete=models.SET_NULL, null=True, blank=True)
+    payment_item = models.ForeignKey(
+        PaymentItem, on_delete=models.SET_NULL, null=True, blank=True, db_index=False
+    )
     notes = models.TextField(blank=True)
     user_fields = models.JSONField(
         "user-defined fields", default=dict, blank=True, help_text="Values by field name."
@@ -119,6 +125,10 @@ class PaymentRecord(models.Model):
         blank=True,
         related_name="+",
         help_text="The import that created this record (Undo import deletes it).",
+        # Indexed (Undo finds the batch's rows) but not a database constraint: the batch is
+        # created in the same transaction as its rows, and checking each of 100,000 rows
+        # against it at commit costs time on every import. Django still nulls it on delete.
+        db_constraint=False,
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -28,9 +28,11 @@ def is_formula(value: Cell) -> bool:
 def as_text(value: Cell, *, max_length: int | None = None) -> str:
     """The cell as text, exactly as given. Our own downloads prefix formula-like text with a
     single quote (picsweb.spreadsheets); that quote is taken off again here."""
-    if value is None:
+    if type(value) is str:  # the usual case, first
+        text = value
+    elif value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    elif isinstance(value, float) and value.is_integer():
         text = str(int(value))
     elif isinstance(value, datetime | date):
         raise CellError("Expected text, found a date.")
@@ -65,13 +67,13 @@ def as_date(value: Cell) -> date | None:
         raise CellError("Enter the date as dd/mm/yyyy, for example 30/10/2020.")
     if len(value) == 10 and value[2] == "/" and value[5] == "/":  # the usual dd/mm/yyyy
         parts = (value[6:], value[3:5], value[:2])
+        if not (parts[0].isdigit() and parts[1].isdigit() and parts[2].isdigit()):
+            raise CellError("Enter the date as dd/mm/yyyy, for example 30/10/2020.")
     else:
         match = _DATE_RE.match(value)
         if not match:
             raise CellError("Enter the date as dd/mm/yyyy, for example 30/10/2020.")
         parts = (match.group(3), match.group(2), match.group(1))
-    if not all(part.isdigit() for part in parts):
-        raise CellError("Enter the date as dd/mm/yyyy, for example 30/10/2020.")
     try:
         return date(int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError:
