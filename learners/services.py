@@ -3,11 +3,9 @@ download of learners."""
 
 from __future__ import annotations
 
-import io
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import Any
 
 from django.core.files import File
 from django.core.paginator import Page, Paginator
@@ -23,7 +21,7 @@ from learners.models import (
     Site,
     Tag,
 )
-from picsweb.spreadsheets import SafeCsvWriter
+from picsweb.spreadsheets import safe_csv_file
 
 Choices = list[tuple[int, str]]
 
@@ -123,35 +121,21 @@ _STATE_LABELS = dict(Learner.State.choices)
 _AS_LABELS = dict(Learner.ASStatus.choices)
 
 
-def learners_write_csv(
-    *, learners: QuerySet[Learner], handle: IO[str], progress: Callable[[int], None] | None = None
-) -> int:
-    """Writes the learners as CSV (safe from formula injection), streaming from the database."""
-    writer = SafeCsvWriter(handle)
-    writer.writerow([header for header, _ in LEARNER_CSV_COLUMNS])
+def learner_csv_rows(*, learners: QuerySet[Learner]) -> Iterator[list[Any]]:
+    """The header, then each learner, streaming from the database."""
+    yield [header for header, _ in LEARNER_CSV_COLUMNS]
     paths = [path for _, path in LEARNER_CSV_COLUMNS]
     state_at, as_at = paths.index("state"), paths.index("as_status")
-    written = 0
     rows = learners.order_by("family_name", "given_names", "id").values_list(*paths)
     for row in rows.iterator(chunk_size=2000):
         values = list(row)
         values[state_at] = _STATE_LABELS.get(values[state_at], values[state_at])
         values[as_at] = _AS_LABELS.get(values[as_at], values[as_at])
-        writer.writerow(values)
-        written += 1
-        if progress and written % 500 == 0:
-            progress(written)
-    return written
+        yield values
 
 
 def learners_csv_file(
     *, learners: QuerySet[Learner], progress: Callable[[int], None] | None = None
 ) -> File[bytes]:
-    """The CSV in a temporary file (UTF-8 with a BOM so Excel reads it as UTF-8)."""
-    binary = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller as a File
-    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-    learners_write_csv(learners=learners, handle=text, progress=progress)
-    text.flush()
-    text.detach()  # leaves the binary file open for the caller
-    binary.seek(0)
-    return File(binary)
+    """The learners as a CSV file, safe from formula injection."""
+    return safe_csv_file(learner_csv_rows(learners=learners), progress)

@@ -3,7 +3,6 @@ column names (plus the provider's user-defined fields), as CSV or XLSX."""
 
 from __future__ import annotations
 
-import io
 import tempfile
 from collections.abc import Iterator
 from typing import IO, Any
@@ -14,7 +13,7 @@ from django.db.models import QuerySet
 from learners.models import Provider
 from payments import columns as c
 from payments.models import PaymentRecord, UserDefinedField
-from picsweb.spreadsheets import SafeCsvWriter
+from picsweb.spreadsheets import SafeCsvFile, xlsx_cell
 
 FORMATS = ("csv", "xlsx")
 
@@ -61,17 +60,13 @@ def payment_report_write(
     headers = payment_report_headers(provider=provider)
     count = 0
     if file_format == "csv":
-        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-        writer = SafeCsvWriter(text)
-        writer.writerow(headers)
+        csv_file = SafeCsvFile(handle)
+        csv_file.writerow(headers)
         for row in payment_report_rows(records=records, headers=headers):
-            writer.writerow(row)
-            count += 1
-        text.flush()
-        text.detach()
-        return count
+            csv_file.writerow(row)
+        csv_file.finish()
+        return csv_file.rows - 1
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Learner Payment Report")
@@ -81,18 +76,12 @@ def payment_report_write(
         for name in (c.EPISODE_START, c.EXPECTED_DATE, c.ACTUAL_DATE, c.INVOICE_DATE)
     }
     for row in payment_report_rows(records=records, headers=headers):
-        cells = []
-        for position, value in enumerate(row):
-            cell = WriteOnlyCell(sheet, value=None)
-            if isinstance(value, str):
-                cell.value = value
-                cell.data_type = "s"  # text stays text: "=..." is never a formula
-            else:
-                cell.value = value
-                if position in date_columns and value is not None:
-                    cell.number_format = "DD/MM/YYYY"
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append(
+            [
+                xlsx_cell(sheet, value, "DD/MM/YYYY" if position in date_columns else None)
+                for position, value in enumerate(row)
+            ]
+        )
         count += 1
     workbook.save(handle)
     return count

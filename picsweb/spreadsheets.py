@@ -5,10 +5,14 @@ single quote so Excel shows it as text instead of running it)."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+import io
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
+
+from django.core.files import File
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,3 +47,51 @@ class SafeCsvWriter:
     def writerows(self, rows: Iterable[Sequence[Any]]) -> None:
         for row in rows:
             self.writerow(row)
+
+
+class SafeCsvFile:
+    """A CSV file being written for people to open in a spreadsheet: UTF-8 with a BOM (so
+    Excel reads it as UTF-8), every cell through safe_cell. Writes to `handle`, or to a new
+    temporary file; `finish` returns it rewound, as a File."""
+
+    def __init__(self, handle: IO[bytes] | None = None) -> None:
+        self.handle = handle if handle is not None else tempfile.TemporaryFile()  # noqa: SIM115
+        self._text = io.TextIOWrapper(self.handle, encoding="utf-8-sig", newline="")
+        self._writer = SafeCsvWriter(self._text)
+        self.rows = 0
+
+    def writerow(self, row: Sequence[Any]) -> None:
+        self._writer.writerow(row)
+        self.rows += 1
+
+    def finish(self) -> File[bytes]:
+        self._text.flush()
+        self._text.detach()  # leaves the binary file open for the caller
+        self.handle.seek(0)
+        return File(self.handle)
+
+
+def safe_csv_file(
+    rows: Iterable[Sequence[Any]], progress: Callable[[int], None] | None = None
+) -> File[bytes]:
+    """`rows` (the header first) as a SafeCsvFile in a temporary file; `progress` hears the
+    number of rows after the header every 500 rows."""
+    csv_file = SafeCsvFile()
+    for row in rows:
+        csv_file.writerow(row)
+        if progress and csv_file.rows % 500 == 1 and csv_file.rows > 1:
+            progress(csv_file.rows - 1)
+    return csv_file.finish()
+
+
+def xlsx_cell(sheet: Any, value: Any, number_format: str | None = None) -> Any:
+    """A cell for an openpyxl write-only sheet. Text goes in as text, so a value starting
+    with = stays text in Excel and is never run as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif number_format and value is not None:
+        cell.number_format = number_format
+    return cell

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
-import tempfile
 from collections.abc import Callable, Iterator
+from itertools import chain
 from typing import Any
 
 from django.core.files import File
@@ -12,7 +11,7 @@ from django.db.models import QuerySet
 
 from learners.models import EmploymentStatus, LearningDelivery, Provider
 from learners.reference_data import outcode_countries
-from picsweb.spreadsheets import SafeCsvWriter
+from picsweb.spreadsheets import safe_csv_file
 from regcert.models import Registration
 
 EXPORT_COLUMNS = [
@@ -119,15 +118,4 @@ def regcert_export_rows(registrations: QuerySet[Registration]) -> Iterator[list[
 def regcert_export_file(
     registrations: QuerySet[Registration], progress: Callable[[int], None] | None = None
 ) -> File[bytes]:
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller as a File
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    writer = SafeCsvWriter(text)
-    writer.writerow(EXPORT_COLUMNS)
-    for count, row in enumerate(regcert_export_rows(registrations), start=1):
-        writer.writerow(row)
-        if progress and count % 500 == 0:
-            progress(count)
-    text.flush()
-    text.detach()
-    handle.seek(0)
-    return File(handle)
+    return safe_csv_file(chain([EXPORT_COLUMNS], regcert_export_rows(registrations)), progress)

@@ -15,7 +15,6 @@ with `register_import`. Nothing is written before the owner confirms.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -37,7 +36,7 @@ from picsweb.bulk import insert_rows, update_rows
 from picsweb.imports.cells import is_formula
 from picsweb.imports.reading import Cell, ImportFileError, Table, is_blank_row, open_table
 from picsweb.models import BatchChange, ImportBatch, Job
-from picsweb.spreadsheets import SafeCsvWriter
+from picsweb.spreadsheets import SafeCsvFile, xlsx_cell
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -647,9 +646,8 @@ class _ErrorsFile:
     def _start(self) -> None:
         self.file = tempfile.TemporaryFile()  # noqa: SIM115 - returned by finish()
         if self.format == "csv":
-            self.text = io.TextIOWrapper(self.file, encoding="utf-8-sig", newline="")
-            self.writer = SafeCsvWriter(self.text)
-            self.writer.writerow(self.headers)
+            self.csv_file = SafeCsvFile(self.file)
+            self.csv_file.writerow(self.headers)
         else:
             from openpyxl import Workbook
 
@@ -664,32 +662,18 @@ class _ErrorsFile:
         cells = (row.cells + [None] * width)[:width]
         message = "; ".join(f"{p.column}: {p.message}" if p.column else p.message for p in problems)
         if self.format == "csv":
-            self.writer.writerow([*cells, message])
+            self.csv_file.writerow([*cells, message])
         else:
-            self.sheet.append([_xlsx_cell(self.sheet, value) for value in [*cells, message]])
+            self.sheet.append([xlsx_cell(self.sheet, value) for value in [*cells, message]])
 
     def finish(self) -> File[bytes] | None:
         if self.file is None:
             return None
         if self.format == "csv":
-            self.text.flush()
-            self.text.detach()
-        else:
-            self.workbook.save(self.file)
+            return self.csv_file.finish()
+        self.workbook.save(self.file)
         self.file.seek(0)
         return File(self.file)
-
-
-def _xlsx_cell(sheet: Any, value: Cell) -> Any:
-    """Text goes in as text, so a value starting with = stays text in Excel."""
-    if isinstance(value, str):
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(sheet, value=None)
-        cell.value = value
-        cell.data_type = "s"
-        return cell
-    return value
 
 
 # --- the owner decides ------------------------------------------------------------------------
