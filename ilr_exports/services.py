@@ -548,6 +548,28 @@ def ilr_write_validated(
     return written, target.finish(year)
 
 
+def ilr_export_record(
+    *,
+    provider: Provider,
+    user: Any,
+    year: CollectionYear,
+    filters: dict[str, Any],
+    monitoring: list[str],
+) -> IlrExport:
+    """The export's row with the provider's next serial (the provider row is locked while
+    the serial is taken, so two exports never share one)."""
+    with transaction.atomic():
+        Provider.objects.select_for_update().get(pk=provider.pk)
+        return IlrExport.objects.create(
+            provider=provider,
+            created_by=user,
+            year_code=year.code,
+            serial=ilr_next_serial(provider=provider, year=year),
+            filters=filters,
+            monitoring=monitoring,
+        )
+
+
 def ilr_export_create(
     *,
     provider: Provider,
@@ -560,14 +582,8 @@ def ilr_export_create(
     from picsweb import jobs
 
     with transaction.atomic():
-        Provider.objects.select_for_update().get(pk=provider.pk)
-        export = IlrExport.objects.create(
-            provider=provider,
-            created_by=user,
-            year_code=year.code,
-            serial=ilr_next_serial(provider=provider, year=year),
-            filters=filters,
-            monitoring=monitoring,
+        export = ilr_export_record(
+            provider=provider, user=user, year=year, filters=filters, monitoring=monitoring
         )
         export.job = jobs.job_start(
             kind="ilr_exports.generate",

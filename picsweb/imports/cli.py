@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.files import File
 from django.core.management.base import CommandError, CommandParser, OutputWrapper
 
-from learners.models import Provider
+from picsweb.commands import provider_by_ukprn
 from picsweb.imports.pipeline import ImportSpec, Pass, apply_plan, validate_file
 from picsweb.imports.reading import SEPARATORS, ImportFileError
 
@@ -31,9 +31,7 @@ def run_import(
     separator = "\t" if separator in ("\\t", "tab") else separator
     if separator not in SEPARATORS:
         raise CommandError("The separator must be one of , ; | \\t")
-    found = Provider.objects.filter(ukprn=provider).first()
-    if found is None:
-        raise CommandError(f"No provider has the UKPRN {provider}.")
+    found = provider_by_ukprn(provider)
     path = Path(file)
     if not path.is_file():
         raise CommandError(f"No file at {path}.")

@@ -4,18 +4,18 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from django.utils import timezone
 
 from ilr_exports.models import IlrExport
 from ilr_exports.services import (
     IlrExportError,
+    ilr_export_record,
     ilr_file_name,
-    ilr_next_serial,
     ilr_write_validated,
 )
 from ilr_exports.years import CURRENT_YEAR
 from learners.models import Contract, Organisation, Provider, Site, Tag
+from picsweb.commands import provider_by_ukprn
 
 
 class Command(BaseCommand):
@@ -35,9 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--output-dir", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        provider = Provider.objects.filter(ukprn=options["ukprn"]).first()
-        if provider is None:
-            raise CommandError(f"No provider has the UKPRN {options['ukprn']}.")
+        provider = provider_by_ukprn(options["ukprn"])
         monitoring = options["monitoring"].split(",")
         if len(monitoring) != 4 or not set(monitoring) <= set(IlrExport.Monitoring.values):
             raise CommandError(
@@ -52,20 +50,17 @@ class Command(BaseCommand):
             "tags": self._ids(Tag, provider, "name", options["tag"]),
         }
         at = timezone.localtime()
-        with transaction.atomic():
-            Provider.objects.select_for_update().get(pk=provider.pk)
-            try:
-                serial = ilr_next_serial(provider=provider, year=CURRENT_YEAR)
-            except IlrExportError as error:
-                raise CommandError(error.message) from None
-            export = IlrExport.objects.create(
+        try:
+            export = ilr_export_record(
                 provider=provider,
-                year_code=CURRENT_YEAR.code,
-                serial=serial,
+                user=None,
+                year=CURRENT_YEAR,
                 filters=filters,
                 monitoring=monitoring,
             )
-        name = ilr_file_name(ukprn=provider.ukprn, year=CURRENT_YEAR, at=at, serial=serial)
+        except IlrExportError as error:
+            raise CommandError(error.message) from None
+        name = ilr_file_name(ukprn=provider.ukprn, year=CURRENT_YEAR, at=at, serial=export.serial)
         path = Path(options["output_dir"]) / name
         try:
             with path.open("w+b") as handle:

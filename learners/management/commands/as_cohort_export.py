@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from learners.as_cohort import as_cohort_build, as_cohort_files, as_cohort_mark_sent
 from learners.filters import LearnerFilter
-from learners.models import Learner, Provider
+from learners.models import Learner
 from learners.services import provider_choice_lists
+from picsweb.commands import provider_by_ukprn
 from picsweb.spreadsheets import SafeCsvWriter
 
 
@@ -28,9 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--report", help="CSV of the learners left out, with reasons.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        provider = Provider.objects.filter(ukprn=options["provider"]).first()
-        if provider is None:
-            raise CommandError(f"No provider has the UKPRN {options['provider']}.")
+        provider = provider_by_ukprn(options["provider"])
         if not options["agreement_id"] and not options["cohort"]:
             raise CommandError("Give --agreement-id and/or --cohort, as the learner list needs.")
         data = QueryDict(mutable=True)

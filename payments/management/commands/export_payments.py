@@ -5,9 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from learners.models import Provider
 from payments.models import PaymentRecord
 from payments.services import FORMATS, payment_report_write
+from picsweb.commands import provider_by_ukprn
 
 
 class Command(BaseCommand):
@@ -18,9 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="FILE.csv or FILE.xlsx")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        provider = Provider.objects.filter(ukprn=options["provider"]).first()
-        if provider is None:
-            raise CommandError(f"No provider has the UKPRN {options['provider']}.")
+        provider = provider_by_ukprn(options["provider"])
         output = Path(options["output"])
         file_format = output.suffix.lower().lstrip(".")
         if file_format not in FORMATS:

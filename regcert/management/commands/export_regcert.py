@@ -3,9 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from learners.models import Provider
+from picsweb.commands import provider_by_ukprn
 from regcert.services import regcert_export_file, registrations_for
 
 
@@ -17,9 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="FILE.csv")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        provider = Provider.objects.filter(ukprn=options["provider"]).first()
-        if provider is None:
-            raise CommandError(f"No provider has the UKPRN {options['provider']}.")
+        provider = provider_by_ukprn(options["provider"])
         records = registrations_for(provider=provider)
         Path(options["output"]).write_bytes(regcert_export_file(records).read())
         self.stdout.write(f"Wrote {records.count()} registrations to {options['output']}.")
