@@ -29,7 +29,7 @@ def main() -> None:
     from learners import identifiers
     from learners.jobs import AS_COHORT_JOB, run_as_cohort_job
     from learners.models import ASStatusChange, Learner, Provider
-    from picsweb.jobs import job_freeze_learners
+    from picsweb.jobs import job_freeze_rows
     from picsweb.models import Job
 
     provider = Provider.objects.get(ukprn="10012345")
@@ -43,7 +43,7 @@ def main() -> None:
 
     job = Job.objects.create(kind=AS_COHORT_JOB, owner=owner, provider=provider)
     started = time.perf_counter()
-    frozen = job_freeze_learners(job=job, learners=chosen)
+    frozen = job_freeze_rows(job=job, rows=chosen)
     froze = time.perf_counter()
     run_as_cohort_job(job)
     done = time.perf_counter()

@@ -15,6 +15,7 @@ MONITORING_LABELS = [
 ]
 
 
+FILTERS = ("sites", "subcontractors", "contracts", "tags")
 CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"})
 
 
@@ -55,15 +56,8 @@ class IlrExportForm(forms.Form):
     def filters(self) -> dict[str, Any]:
         """The chosen filters as IDs, with labels for the Export List."""
         data = self.cleaned_data
-        return {
-            name: [item.pk for item in data[name]]
-            for name in ("sites", "subcontractors", "contracts", "tags")
-        } | {
-            "labels": {
-                name: [str(item) for item in data[name]]
-                for name in ("sites", "subcontractors", "contracts", "tags")
-                if data[name]
-            }
+        return {name: [item.pk for item in data[name]] for name in FILTERS} | {
+            "labels": {name: [str(item) for item in data[name]] for name in FILTERS if data[name]}
         }
 
     def monitoring(self) -> list[str]:

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from ilr_exports.models import IlrExport
 from ilr_exports.services import (
-    IlrExportError,
     ilr_aims,
     ilr_file_name,
     ilr_learners,
@@ -30,12 +29,9 @@ def run_generate(job: Job) -> None:
     total = ilr_learners(export=export, aims=ilr_aims(export=export, year=year)).count()
     progress = jobs.Progress(job, total=total)
     with File(tempfile.TemporaryFile()) as handle:
-        try:
-            written, problem = ilr_write_validated(
-                export=export, year=year, at=at, handle=handle, progress=progress
-            )
-        except IlrExportError as error:
-            raise jobs.JobError(error.message) from None
+        written, problem = ilr_write_validated(
+            export=export, year=year, at=at, handle=handle, progress=progress
+        )
         job.report = {
             "learners": written.learners,
             "problems": [

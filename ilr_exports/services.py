@@ -26,17 +26,22 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from lxml import etree
 
 from ilr_exports.models import IlrExport
-from ilr_exports.validation import validate_stream
+from ilr_exports.validation import (
+    first_refused_learner,
+    learner_problems,
+    learner_schema,
+    validate_stream,
+)
 from ilr_exports.years import SCHEMAS, CollectionYear, schema_for
 from learners import identifiers
 from learners.models import (
-    Contract,
     EmploymentStatus,
     Learner,
     LearningDelivery,
     Provider,
 )
 from payments.models import PaymentRecord
+from picsweb.errors import UserError
 
 CHUNK = 1000  # learners between flushes and progress reports
 M = IlrExport.Monitoring
@@ -44,10 +49,8 @@ _NAME = re.compile(r'^[^0-9\r\n\t|"]{1,100}$')
 _PMR_CODES = {"APTB_PMR1": 1, "APTB_PMR2": 2, "APTB_PMR3": 3}
 
 
-class IlrExportError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class IlrExportError(UserError):
+    """A problem the user can act on (picsweb.errors.UserError)."""
 
 
 @dataclass
@@ -84,22 +87,17 @@ def ilr_file_name(*, ukprn: str, year: CollectionYear, at: datetime, serial: int
 
 
 def ilr_aims(*, export: IlrExport, year: CollectionYear) -> QuerySet[LearningDelivery]:
-    """The aims in the file: active in the year, in the chosen contracts and subcontractors,
-    never on a contract whose Include in ILR Exports is No."""
-    aims = LearningDelivery.objects.filter(
+    """The aims in the file: every aim of the provider's learners active in the year. The
+    filters choose learners (ilr_learners), never aims, so each learner goes in whole."""
+    return LearningDelivery.objects.filter(
         learner__provider=export.provider, start_date__lte=year.ends
     ).filter(Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=year.starts))
-    aims = aims.exclude(
-        Exists(Contract.objects.filter(pk=OuterRef("contract_id"), include_in_ilr_exports=False))
-    )
-    if export.filters.get("contracts"):
-        aims = aims.filter(contract_id__in=export.filters["contracts"])
-    if export.filters.get("subcontractors"):
-        aims = aims.filter(subcontractor_id__in=export.filters["subcontractors"])
-    return aims
 
 
 def ilr_learners(*, export: IlrExport, aims: QuerySet[LearningDelivery]) -> QuerySet[Learner]:
+    """The learners in the file: those with an aim in the year, narrowed by each filter in
+    use; never a learner with an aim in the year on a contract whose Include in ILR Exports is
+    No (seed 001: "no learners linked to that contract will be included")."""
     learners = Learner.objects.filter(provider=export.provider).exclude(state=Learner.State.DELETED)
     if export.filters.get("sites"):
         learners = learners.filter(site_id__in=export.filters["sites"])
@@ -108,7 +106,17 @@ def ilr_learners(*, export: IlrExport, aims: QuerySet[LearningDelivery]) -> Quer
             learner_id=OuterRef("pk"), tag_id__in=export.filters["tags"]
         )
         learners = learners.filter(Exists(links))
-    return learners.filter(Exists(aims.filter(learner_id=OuterRef("pk"))))
+    learner_aims = aims.filter(learner_id=OuterRef("pk"))
+    if export.filters.get("contracts"):
+        learners = learners.filter(
+            Exists(learner_aims.filter(contract_id__in=export.filters["contracts"]))
+        )
+    if export.filters.get("subcontractors"):
+        learners = learners.filter(
+            Exists(learner_aims.filter(subcontractor_id__in=export.filters["subcontractors"]))
+        )
+    excluded = learner_aims.filter(contract__include_in_ilr_exports=False)
+    return learners.filter(Exists(learner_aims)).exclude(Exists(excluded))
 
 
 LEARNER_FIELDS = (
@@ -292,6 +300,15 @@ def _learner_problems(learner: Row, monitoring: list[str], ukprn: str) -> list[s
     return reasons
 
 
+class _BadValue(Exception):
+    def __init__(self, tag: str) -> None:
+        super().__init__(tag)
+        self.reason = (
+            f"{tag}: holds a control character (such as a vertical tab) that an XML file "
+            "cannot carry. The ILR schema does not accept it."
+        )
+
+
 class _Tags(dict[str, str]):
     """Qualified tag names of a namespace, made once per file."""
 
@@ -309,7 +326,10 @@ def _learner_element(learner: Row, monitoring: list[str], ukprn: str, tags: _Tag
     sub = etree.SubElement
 
     def add(parent: Any, tag: str, value: object) -> None:
-        sub(parent, tags[tag]).text = str(value)
+        try:
+            sub(parent, tags[tag]).text = str(value)
+        except ValueError:  # a control character (\x0b, \x1f, ...) XML cannot carry
+            raise _BadValue(tag) from None
 
     el = etree.Element(tags["Learner"], nsmap={None: tags.ns})
     add(el, "LearnRefNumber", learner["lrn"])
@@ -429,6 +449,7 @@ def ilr_write(
     written = Written()
     checked = 0
     tags = _Tags(year.namespace)
+    schema = learner_schema(str(SCHEMAS / year.schema_file))
     with etree.xmlfile(handle, encoding="utf-8") as xf:
         xf.write_declaration()
         with xf.element("Message", nsmap={None: year.namespace}):
@@ -436,15 +457,27 @@ def ilr_write(
             provider_el = etree.Element(f"{{{year.namespace}}}LearningProvider")
             etree.SubElement(provider_el, f"{{{year.namespace}}}UKPRN").text = provider.ukprn
             xf.write(provider_el)
+            xf.write("\n")
             for learner in _rows(learners, aims):
                 reasons = _learner_problems(learner, export.monitoring, provider.ukprn)
+                element = None
+                if not reasons:
+                    # Every value against the XSD's facets before it is written, so one odd
+                    # value leaves out its own learner, never fails the whole file.
+                    try:
+                        element = _learner_element(learner, export.monitoring, provider.ukprn, tags)
+                    except _BadValue as bad:
+                        reasons = [bad.reason]
+                    else:
+                        reasons = learner_problems(schema, element)
                 if reasons:
                     name = f"{learner['given_names']} {learner['family_name']}"
                     written.problems.append(
                         Problem(str(learner["code"]), learner["lrn"], name, reasons)
                     )
                 else:
-                    xf.write(_learner_element(learner, export.monitoring, provider.ukprn, tags))
+                    xf.write(element)
+                    xf.write("\n")  # a line each, so a schema error's line names its learner
                     written.learners += 1
                 checked += 1
                 if checked % CHUNK == 0:
@@ -462,7 +495,17 @@ def ilr_validate(*, handle: IO[bytes], year: CollectionYear) -> None:
     handle.seek(0)
     problem = validate_stream(handle, schema=schema_for(year), namespace=year.namespace)
     if problem:
-        raise IlrExportError(f"The file is not valid against the ILR {year.label} schema {problem}")
+        raise IlrExportError(_schema_failure(handle, problem, year))
+
+
+def _schema_failure(handle: IO[bytes], problem: dict[str, Any], year: CollectionYear) -> str:
+    """The message of a file the XSD refuses, naming the learner at fault."""
+    schema = learner_schema(str(SCHEMAS / year.schema_file))
+    learner = first_refused_learner(handle, schema) or problem["current"]
+    return (
+        f"The file is not valid against the ILR {year.label} schema at learner {learner}: "
+        f"{problem['message']}"
+    )
 
 
 class _ValidatingFile:
@@ -511,11 +554,7 @@ class _ValidatingFile:
         if self.process.returncode != 0:
             raise IlrExportError(f"The ILR file could not be validated: {stderr[-500:]}")
         problem = json.loads(output)["problem"]
-        return (
-            f"The file is not valid against the ILR {year.label} schema {problem}"
-            if problem
-            else None
-        )
+        return _schema_failure(self.handle, problem, year) if problem else None
 
 
 def ilr_write_validated(

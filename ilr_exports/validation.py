@@ -5,15 +5,65 @@ other core while it is being written (lxml holds the GIL, so a thread would not 
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
+import re
 import sys
-from typing import IO
+from typing import IO, Any
 
 from lxml import etree
 
+XS = "http://www.w3.org/2001/XMLSchema"
+_LRN = re.compile(rb"<LearnRefNumber>([^<]*)</LearnRefNumber>")
 
-def validate_stream(handle: IO[bytes], *, schema: etree.XMLSchema, namespace: str) -> str | None:
-    """None when the file is valid, else the first problem, naming the learner."""
+
+@functools.cache
+def learner_schema(schema_path: str) -> etree.XMLSchema:
+    """The year's schema with its Learner declared globally too, so each learner's small tree
+    is checked against every facet (pattern, length, enumeration, character set) on its own,
+    before it is written (about 10-30 microseconds a learner, in C)."""
+    doc = etree.parse(schema_path)
+    (learner,) = doc.getroot().xpath("//xs:element[@name='Learner']", namespaces={"xs": XS})
+    declaration = copy.deepcopy(learner)
+    for attribute in ("minOccurs", "maxOccurs"):
+        declaration.attrib.pop(attribute, None)
+    doc.getroot().append(declaration)
+    return etree.XMLSchema(doc)
+
+
+def learner_problems(schema: etree.XMLSchema, learner: etree._Element) -> list[str]:
+    """What the schema refuses in one Learner element, as 'Element: message' lines."""
+    if schema.validate(learner):
+        return []
+    reasons = []
+    for entry in schema.error_log:
+        message = re.sub(r"\{[^}]*\}", "", entry.message)
+        match = re.match(r"Element '([^']+)': (.*)", message, re.DOTALL)
+        element, text = match.groups() if match else ("Learner", message)
+        reasons.append(f"{element}: {text} The ILR schema does not accept it.")
+    return reasons
+
+
+def first_refused_learner(handle: IO[bytes], schema: etree.XMLSchema) -> str | None:
+    """The first learner of a written file (a learner a line) that the learner schema refuses
+    on its own. The streaming parser reports a schema error only after reading on, so the
+    learner it last saw is not the one at fault: this names the right one."""
+    handle.seek(0)
+    for line in handle:
+        if line.startswith(b"<Learner"):
+            learner = etree.fromstring(line)
+            if not schema.validate(learner):
+                found = _LRN.search(line)
+                return found.group(1).decode() if found else None
+    return None
+
+
+def validate_stream(
+    handle: IO[bytes], *, schema: etree.XMLSchema, namespace: str
+) -> dict[str, Any] | None:
+    """None when the file is valid, else the first problem: its message and the last learner
+    the parser read (the caller names the learner at fault: first_refused_learner)."""
     current = "(before the first learner)"
     tag_lrn = f"{{{namespace}}}LearnRefNumber"
     tag_learner = f"{{{namespace}}}Learner"
@@ -28,7 +78,7 @@ def validate_stream(handle: IO[bytes], *, schema: etree.XMLSchema, namespace: st
                 while element.getprevious() is not None:
                     del element.getparent()[0]
     except etree.XMLSyntaxError as error:
-        return f"at learner {current}: {error.msg}"
+        return {"message": error.msg, "current": current}
     return None
 
 

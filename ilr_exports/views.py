@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from ilr_exports.forms import IlrExportForm
+from ilr_exports.forms import FILTERS, IlrExportForm
 from ilr_exports.models import IlrExport
 from ilr_exports.services import IlrExportError, ilr_export_create
 from ilr_exports.years import CURRENT_YEAR
@@ -39,8 +39,20 @@ def export_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     provider = provider_for(
         request.user, Role.ILR_EXPORT, request.POST.get("provider") or request.GET.get("provider")
     )
-    form = IlrExportForm(request.POST or None, provider=provider)
-    if request.method == "POST" and form.is_valid():
+    data = request.POST or None
+    shown = request.POST.get("shown")
+    if request.POST.get("choose"):
+        data = None  # Choose: show this provider's filters, keep the monitoring choices
+    elif shown and shown != str(provider.code) and any(request.POST.getlist(f) for f in FILTERS):
+        # The filters ticked belong to the UKPRN the page showed, not the one now chosen.
+        messages.error(
+            request,
+            f"You chose UKPRN {provider.ukprn}: its filters are shown now. Choose them again "
+            "and select Create.",
+        )
+        data = None
+    form = IlrExportForm(data, provider=provider, initial=_monitoring_initial(request))
+    if data is not None and form.is_valid():
         try:
             ilr_export_create(
                 provider=provider,
@@ -67,8 +79,16 @@ def export_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             "providers": providers_with_role(request.user, Role.ILR_EXPORT),
             "year": CURRENT_YEAR,
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if data is not None else 200,
     )
+
+
+def _monitoring_initial(request: AuthenticatedHttpRequest) -> dict[str, str]:
+    return {
+        f"monitoring_{n}": request.POST[f"monitoring_{n}"]
+        for n in range(4)
+        if request.POST.get(f"monitoring_{n}")
+    }
 
 
 @role_required(Role.ILR_EXPORT)

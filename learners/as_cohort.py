@@ -19,7 +19,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from learners import identifiers
 from learners.models import ASStatusChange, EmploymentStatus, Learner, LearningDelivery
@@ -49,6 +50,7 @@ MAX_ROWS_PER_FILE = 99
 MIN_OFF_THE_JOB_HOURS = 187
 RPL_REQUIRED_FROM = date(2022, 8, 1)
 EARLIEST_START = date(2017, 5, 1)
+LEVEL_7_UNDER_25_FROM = date(2026, 1, 1)
 UNSAFE = re.compile(r'[,"\r\n]')
 _EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
@@ -69,6 +71,7 @@ class Exclusion:
 class CohortExport:
     rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (learner id, cells)
     exclusions: list[Exclusion] = field(default_factory=list)
+    who: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # id: code, LRN, name
 
     @property
     def included(self) -> int:
@@ -80,6 +83,32 @@ def _latest_by_learner(rows: Iterable[Mapping[str, Any]]) -> dict[int, Mapping[s
     for row in rows:  # ordered oldest first: the last one wins
         latest[row["learner_id"]] = row
     return latest
+
+
+def as_current_employment(*, today: date) -> QuerySet[EmploymentStatus]:
+    """Each learner's employment status current on `today`: the latest record applying by
+    then (the later one entered wins on the same date). The AS Agreement ID filter and the
+    file both use this one rule, so the learner the filter finds is the row the file writes."""
+    later = EmploymentStatus.objects.filter(
+        learner_id=OuterRef("learner_id"), date_applies__lte=today
+    ).filter(
+        Q(date_applies__gt=OuterRef("date_applies"))
+        | Q(date_applies=OuterRef("date_applies"), id__gt=OuterRef("id"))
+    )
+    return EmploymentStatus.objects.filter(date_applies__lte=today).exclude(Exists(later))
+
+
+def as_current_agreement_filter(
+    learners: QuerySet[Learner], *, agreement_id: str, today: date
+) -> QuerySet[Learner]:
+    """The learners Employed under `agreement_id` today: an EXISTS served by the
+    (as_agreement_id, learner) index, its NOT EXISTS by the learner index."""
+    current = as_current_employment(today=today).filter(
+        learner_id=OuterRef("pk"),
+        status=EmploymentStatus.Status.EMPLOYED,
+        as_agreement_id=agreement_id,
+    )
+    return learners.filter(Exists(current))
 
 
 def as_cohort_build(*, learners: QuerySet[Learner], today: date) -> CohortExport:
@@ -106,6 +135,7 @@ def as_cohort_build(*, learners: QuerySet[Learner], today: date) -> CohortExport
         .values(
             "learner_id",
             "standard_id",
+            "standard__level",
             "start_date",
             "planned_end_date",
             "training_price",
@@ -117,12 +147,12 @@ def as_cohort_build(*, learners: QuerySet[Learner], today: date) -> CohortExport
             "rpl_price_reduced_by",
         )
     )
-    employment = _latest_by_learner(
-        EmploymentStatus.objects.filter(learner_id__in=ids, status=EmploymentStatus.Status.EMPLOYED)
-        .exclude(as_agreement_id="")
-        .order_by("date_applies", "id")
-        .values("learner_id", "as_agreement_id")
-    )
+    employment = {
+        row["learner_id"]: row
+        for row in as_current_employment(today=today)
+        .filter(learner_id__in=ids)
+        .values("learner_id", "status", "as_agreement_id")
+    }
     export = CohortExport()
     seen_ulns: dict[str, str] = {}
     seen_emails: dict[str, str] = {}
@@ -148,6 +178,11 @@ def as_cohort_build(*, learners: QuerySet[Learner], today: date) -> CohortExport
                 )
             )
             continue
+        export.who[person["id"]] = (
+            str(person["code"]),
+            person["lrn"],
+            f"{person['given_names']} {person['family_name']}",
+        )
         seen_ulns[cells[2]] = person["lrn"]
         seen_emails[cells[6].lower()] = person["lrn"]
         export.rows.append((person["id"], cells))
@@ -175,6 +210,11 @@ def _check(
         reasons.append(uln_problem)
     if job is None:
         reasons.append("No Employed employment status record with an AS Agreement ID.")
+    elif job["status"] != EmploymentStatus.Status.EMPLOYED:
+        label = EmploymentStatus.Status(job["status"]).label
+        reasons.append(f"The employment status on {today:%d/%m/%Y} is {label}, not Employed.")
+    elif not job["as_agreement_id"]:
+        reasons.append(f"The Employed status current on {today:%d/%m/%Y} has no AS Agreement ID.")
     if not person["email"]:
         reasons.append("No email address.")
     if reasons:
@@ -216,6 +256,11 @@ def _check(
         )
         if not 15 <= age < 115:
             reasons.append(f"Aged {age} at the start: the Apprenticeship Service takes 15 to 114.")
+        if aim["standard__level"] == 7 and start >= LEVEL_7_UNDER_25_FROM and age >= 25:
+            reasons.append(
+                f"Aged {age} at the start: a level 7 apprenticeship starting from 1 January "
+                "2026 needs a learner under 25."
+            )
     if not 1 <= len(person["family_name"]) <= 100 or not 1 <= len(person["given_names"]) <= 100:
         reasons.append("Family name and given names must each be 1 to 100 characters.")
     if len(person["email"]) > 200 or not _EMAIL.match(person["email"]):
@@ -300,6 +345,44 @@ def _prior_learning(aim: Mapping[str, Any], start: date, cells: dict[str, str]) 
             reasons.append("Price reduced by RPL must be from £100 to £18,000.")
         cells["PriceReducedBy"] = str(price)
     return reasons
+
+
+def as_cohort_sent_before(*, learner_ids: list[int]) -> dict[int, datetime | None]:
+    """Those of these learners whose AS status is Sent, with when they were last sent."""
+    return dict(
+        Learner.objects.filter(id__in=learner_ids, as_status=Learner.ASStatus.SENT)
+        .annotate(
+            last_sent=Max(
+                "as_changes__changed_at", filter=Q(as_changes__status=Learner.ASStatus.SENT)
+            )
+        )
+        .values_list("id", "last_sent")
+    )
+
+
+def as_cohort_leave_out_sent(
+    *, export: CohortExport, sent_before: dict[int, datetime | None]
+) -> None:
+    """Moves the learners Sent before from the file to the left-out list (Send again not
+    ticked), each with when they were sent."""
+    kept = []
+    for learner_id, cells in export.rows:
+        if learner_id not in sent_before:
+            kept.append((learner_id, cells))
+            continue
+        when = sent_before[learner_id]
+        on = f" on {timezone.localtime(when):%d/%m/%Y}" if when else ""
+        code, lrn, name = export.who[learner_id]
+        export.exclusions.append(
+            Exclusion(
+                learner_id,
+                code,
+                lrn,
+                name,
+                [f"Sent to the Apprenticeship Service before{on}, and Send again was not ticked."],
+            )
+        )
+    export.rows = kept
 
 
 def as_cohort_file_name(*, ukprn: str, at: datetime, part: int | None = None) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 
 from learners.models import Learner, Provider, Role
 from picsweb.typing import AuthenticatedHttpRequest
@@ -33,10 +33,12 @@ class BulkAction:
     name: str
     label: str
     role: Role
-    run: Callable[[Selection], HttpResponse]
+    run: Callable[[Selection], HttpResponseBase]
     # At least one of these filters must be in use for the action to be offered (seed 000:
     # the AS cohort export appears only with the AS Agreement ID or AS Cohort filter).
     requires_any_filter: Sequence[str] = ()
+    # Why the action is not offered yet, shown with it disabled until those filters are used.
+    needs_filter_reason: str = ""
 
     def applies(self, roles: set[Role], filters_in_use: set[str]) -> bool:
         if self.role not in roles:
@@ -54,6 +56,15 @@ def register(action: BulkAction) -> BulkAction:
 
 def actions_for(roles: set[Role], filters_in_use: set[str]) -> list[BulkAction]:
     return [a for a in _ACTIONS.values() if a.applies(roles, filters_in_use)]
+
+
+def unavailable_for(roles: set[Role], filters_in_use: set[str]) -> list[BulkAction]:
+    """Actions the user's role allows that wait for a filter: shown disabled, with the reason."""
+    return [
+        a
+        for a in _ACTIONS.values()
+        if a.role in roles and a.needs_filter_reason and not a.applies(roles, filters_in_use)
+    ]
 
 
 def get_action(name: str) -> BulkAction | None:

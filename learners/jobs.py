@@ -3,65 +3,127 @@ the AS Cohort Export."""
 
 from __future__ import annotations
 
-from django.conf import settings
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files import File
 from django.core.files.base import ContentFile
-from django.http import HttpResponse
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from learners import bulk
 from learners.as_cohort import (
     MAX_ROWS_PER_FILE,
+    CohortExport,
     as_cohort_build,
     as_cohort_files,
+    as_cohort_leave_out_sent,
     as_cohort_mark_sent,
+    as_cohort_sent_before,
 )
-from learners.models import Role
+from learners.models import Learner, Provider, Role
 from learners.services import learners_csv_file
-from picsweb import jobs
+from picsweb import exports, jobs
+from picsweb.job_views import get_job_for_user
 from picsweb.models import Job
+from picsweb.typing import AuthenticatedHttpRequest
 
 CSV_JOB = "learners.csv"
 AS_COHORT_JOB = "learners.as_cohort"
+AS_COHORT_CHECK_JOB = "learners.as_cohort.check"
 
 
-def _csv_name() -> str:
+def job_learners(job: Job) -> QuerySet[Learner]:
+    """The learners frozen when the job started, still limited to the job's provider."""
+    return jobs.job_rows(job, Learner.objects.filter(provider=job.provider))
+
+
+def _csv_name(params: dict[str, Any]) -> str:
     return f"learners-{timezone.localtime():%Y%m%d-%H%M%S}.csv"
 
 
-def run_csv_job(job: Job) -> None:
-    progress = jobs.Progress(job)
-    content = learners_csv_file(learners=jobs.job_learners(job), progress=progress)
-    jobs.job_save_result(job=job, name=_csv_name(), content=content)
+def _write_csv(
+    *,
+    rows: QuerySet[Learner],
+    provider: Provider,
+    params: dict[str, Any],
+    progress: Callable[[int], None] | None,
+) -> File[bytes]:
+    return learners_csv_file(learners=rows, progress=progress)
 
 
-def start_csv_download(selection: bulk.Selection) -> HttpResponse:
-    """Small selections download at once; large ones run as a job (its page shows progress)."""
-    if selection.count <= settings.DIRECT_DOWNLOAD_LIMIT:
-        content = learners_csv_file(learners=selection.learners)
-        response = HttpResponse(content.read(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{_csv_name()}"'
-        return response
-    job = jobs.job_start(
+CSV_EXPORT = exports.register_export(
+    exports.ExportSpec(
         kind=CSV_JOB,
-        owner=selection.request.user,
-        provider=selection.provider,
-        params={"filters": selection.filters, "count": selection.count},
-        learners=selection.learners,
+        label="Download learners as CSV",
+        role=Role.LEARNER_LIST,
+        scope=lambda provider: Learner.objects.filter(provider=provider),
+        write=_write_csv,
+        file_name=_csv_name,
     )
-    return redirect("jobs:detail", code=job.code)
+)
+
+
+def start_csv_download(selection: bulk.Selection) -> HttpResponseBase:
+    """Small selections download at once; large ones run as a job (its page shows progress)."""
+    return exports.export_start(
+        spec=CSV_EXPORT,
+        user=selection.request.user,
+        provider=selection.provider,
+        rows=selection.learners,
+        params={"filters": selection.filters},
+        count=selection.count,
+    )
+
+
+def _exclusions(export: CohortExport) -> list[dict[str, object]]:
+    return [
+        {"code": e.code, "lrn": e.lrn, "name": e.name, "reasons": e.reasons}
+        for e in export.exclusions
+    ]
+
+
+def run_as_cohort_check_job(job: Job) -> None:
+    """The check before anything is sent: who can go in the file, who is left out and why,
+    who was Sent before and when. No file is made and no status changes."""
+    export = as_cohort_build(learners=job_learners(job), today=timezone.localdate())
+    sent_before = as_cohort_sent_before(learner_ids=[learner_id for learner_id, _ in export.rows])
+    job.report = {
+        "ready": export.included,  # with Send again ticked
+        "in_file": export.included - len(sent_before),  # as it stands, Send again unticked
+        "excluded": _exclusions(export),
+        "sent_before": [
+            {
+                "code": export.who[learner_id][0],
+                "lrn": export.who[learner_id][1],
+                "name": export.who[learner_id][2],
+                "when": timezone.localtime(when).strftime("%d/%m/%Y %H:%M") if when else "",
+            }
+            for learner_id, when in sorted(sent_before.items(), key=lambda i: export.who[i[0]][2])
+        ],
+    }
+    job.save(update_fields=["report"])
 
 
 def run_as_cohort_job(job: Job) -> None:
+    """Makes the file for the learners a confirmed check froze, then marks them Sent."""
     at = timezone.localtime()
-    export = as_cohort_build(learners=jobs.job_learners(job), today=at.date())
+    export = as_cohort_build(learners=job_learners(job), today=at.date())
+    if not job.params.get("send_again"):
+        sent_before = as_cohort_sent_before(learner_ids=[i for i, _ in export.rows])
+        as_cohort_leave_out_sent(export=export, sent_before=sent_before)
     job.report = {
         "included": export.included,
         "files": -(-export.included // MAX_ROWS_PER_FILE),
-        "excluded": [
-            {"code": e.code, "lrn": e.lrn, "name": e.name, "reasons": e.reasons}
-            for e in export.exclusions
-        ],
+        "excluded": _exclusions(export),
     }
     job.save(update_fields=["report"])
     if not export.included:
@@ -75,16 +137,57 @@ def run_as_cohort_job(job: Job) -> None:
 
 
 def start_as_cohort_export(selection: bulk.Selection) -> HttpResponse:
+    """Run starts the check; the file is made only when the user confirms it."""
     job = jobs.job_start(
-        kind=AS_COHORT_JOB,
+        kind=AS_COHORT_CHECK_JOB,
         owner=selection.request.user,
         provider=selection.provider,
         params={"filters": selection.filters, "count": selection.count},
-        learners=selection.learners,
+        rows=selection.learners,
     )
     return redirect("jobs:detail", code=job.code)
 
 
+@require_POST
+@login_required
+def as_cohort_confirm(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Confirm on the check's page: the make-file job on the same frozen learners, once."""
+    check = get_job_for_user(request, str(code))
+    if check.kind != AS_COHORT_CHECK_JOB:
+        raise Http404
+    with transaction.atomic():
+        check = Job.objects.select_for_update().get(pk=check.pk)
+        if check.params.get("file_job"):  # confirmed already (a double click, a reload)
+            return redirect("jobs:detail", code=check.params["file_job"])
+        if check.status != Job.Status.SUCCEEDED:
+            messages.error(request, "This check has not finished, so there is nothing to confirm.")
+            return redirect("jobs:detail", code=check.code)
+        job = jobs.job_start(
+            kind=AS_COHORT_JOB,
+            owner=request.user,
+            provider=check.provider,
+            params={
+                "check": str(check.code),
+                "filters": check.params.get("filters"),
+                "send_again": request.POST.get("send_again") == "yes",
+            },
+            rows=job_learners(check),
+        )
+        check.params["file_job"] = str(job.code)
+        check.save(update_fields=["params"])
+    return redirect("jobs:detail", code=job.code)
+
+
+jobs.register_kind(
+    jobs.JobKind(
+        name=AS_COHORT_CHECK_JOB,
+        label="AS Cohort Export check",
+        role=Role.BULK_ACTIONS,
+        queue="exports",
+        run=run_as_cohort_check_job,
+        report_template="learners/_as_cohort_check.html",
+    )
+)
 jobs.register_kind(
     jobs.JobKind(
         name=AS_COHORT_JOB,
@@ -102,15 +205,8 @@ bulk.register(
         role=Role.BULK_ACTIONS,
         run=start_as_cohort_export,
         requires_any_filter=("as_agreement_id", "as_cohort"),
-    )
-)
-jobs.register_kind(
-    jobs.JobKind(
-        name=CSV_JOB,
-        label="Download learners as CSV",
-        role=Role.LEARNER_LIST,
-        queue="exports",
-        run=run_csv_job,
+        needs_filter_reason="To use AS Cohort Export, choose More, then AS Agreement ID or AS "
+        "Cohort, and type one.",
     )
 )
 bulk.register(

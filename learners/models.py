@@ -1,4 +1,4 @@
-"""Providers, access, and learner records: what the ILR, AS cohort export, payment import and
+"""Learner records: what the ILR, AS cohort export, payment import and
 Registration & Certification need of a learner."""
 
 from __future__ import annotations
@@ -15,10 +15,18 @@ from django.db.models import Q
 
 from learners import identifiers
 
-if TYPE_CHECKING:
-    from picsweb.typing import AnyUser
+# Providers, memberships and roles live in the core (picsweb.models); re-exported here while the
+# apps' imports move over.
+from picsweb.models import Membership as Membership
+from picsweb.models import Provider as Provider
+from picsweb.models import ProviderOwned as ProviderOwned
+from picsweb.models import ProviderQuerySet as ProviderQuerySet
+from picsweb.models import Role as Role
+from picsweb.models import ukprn_validator as ukprn_validator
 
-ukprn_validator = RegexValidator(r"^1\d{7}$", "A UKPRN is 8 digits starting with 1.")
+if TYPE_CHECKING:
+    pass
+
 lrn_validator = RegexValidator(
     r"^[A-Za-z0-9 ]{1,12}$", "Up to 12 letters, digits and spaces, as on the ILR."
 )
@@ -44,73 +52,6 @@ def postcode_validator(value: str) -> None:
     problem = identifiers.postcode_problem(value)
     if problem:
         raise ValidationError(problem)
-
-
-class Role(models.TextChoices):
-    """What a member of a provider may do. Provider Admin may do everything for its provider."""
-
-    LEARNER_LIST = "learner_list", "Learner List"
-    BULK_ACTIONS = "bulk_actions", "Bulk Actions"
-    ILR_EXPORT = "ilr_export", "ILR Export"
-    PAYMENTS_IMPORT = "payments_import", "Payments Import"
-    BULK_UPLOAD = "bulk_upload", "Bulk Upload"
-    MANAGE_REGCERT = "manage_regcert", "Manage Registration & Certification"
-    DATA_EXPORT = "data_export", "Data Export"
-    LEARNER_MANAGER = "learner_manager", "Learner Manager"
-    PROVIDER_ADMIN = "provider_admin", "Provider Admin"
-
-
-class ProviderQuerySet(models.QuerySet["Provider"]):
-    def with_role(self, user: AnyUser, role: Role) -> ProviderQuerySet:
-        """Providers where the user holds `role` (or Provider Admin). Superusers: all."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if getattr(user, "is_superuser", False):
-            return self.all()
-        return self.filter(
-            memberships__user=user, memberships__role__in=[role, Role.PROVIDER_ADMIN]
-        ).distinct()
-
-
-class Provider(models.Model):
-    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    ukprn = models.CharField("UKPRN", max_length=8, unique=True, validators=[ukprn_validator])
-    name = models.CharField(max_length=200)
-
-    objects = ProviderQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.ukprn})"
-
-
-class Membership(models.Model):
-    """One role a user holds at one provider. A user may belong to several providers."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=32, choices=Role.choices)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "provider", "role"], name="learners_membership_unique_role"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} at {self.provider.ukprn}"
-
-
-class ProviderOwned(models.Model):
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE)
-
-    class Meta:
-        abstract = True
 
 
 class Site(ProviderOwned):
@@ -235,9 +176,6 @@ class LearnerQuerySet(models.QuerySet["Learner"]):
 
     def for_provider(self, provider: Provider) -> LearnerQuerySet:
         return self.filter(provider=provider)
-
-    def visible_to(self, user: AnyUser, role: Role) -> LearnerQuerySet:
-        return self.filter(provider__in=Provider.objects.with_role(user, role))
 
 
 class Learner(ProviderOwned):

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from learners import views
+from learners import jobs, views
 
 app_name = "learners"
 urlpatterns = [
     path("", views.learner_list, name="list"),
     path("bulk/", views.learner_bulk, name="bulk"),
     path("<uuid:code>/", views.learner_detail, name="detail"),
+    path("as-cohort/<uuid:code>/confirm/", jobs.as_cohort_confirm, name="as-cohort-confirm"),
 ]

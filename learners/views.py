@@ -7,6 +7,7 @@ import uuid
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -78,6 +79,7 @@ def learner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "more_filters": MORE_FILTERS,
             "shown_more": shown_more,
             "actions": bulk.actions_for(roles_at(request.user, provider), in_use),
+            "waiting_actions": bulk.unavailable_for(roles_at(request.user, provider), in_use),
             "filter_query": _filter_data(request.GET).urlencode(),
         },
     )
@@ -85,7 +87,7 @@ def learner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.LEARNER_LIST)
-def learner_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
+def learner_bulk(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     provider = _list_provider(request, request.POST.get("provider"))
     filter_query = request.POST.get("filters", "")
     filters = QueryDict(filter_query)

@@ -12,14 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from import_export import fields, resources
-from import_export.admin import ImportMixin
 from import_export.forms import ImportForm
 
 from learners.models import Provider, Role
 from payments import columns as c
 from payments.importing import PAYMENTS
 from payments.models import PaymentItem, PaymentRecord, UserDefinedField
-from picsweb.admin_site import ProviderScopedAdmin
+from picsweb.access import request_access
+from picsweb.admin_site import PipelineImportMixin, ProviderScopedAdmin
 from picsweb.imports.pipeline import import_check_upload, import_start
 from picsweb.imports.reading import SEPARATORS, ImportFileError
 
@@ -43,7 +43,7 @@ class PaymentImportForm(ImportForm):
 
 
 @admin.register(PaymentRecord)
-class PaymentRecordAdmin(ImportMixin, ProviderScopedAdmin):
+class PaymentRecordAdmin(PipelineImportMixin, ProviderScopedAdmin):
     resource_classes = [PaymentRecordResource]
     import_form_class = PaymentImportForm
     list_display = [
@@ -64,12 +64,12 @@ class PaymentRecordAdmin(ImportMixin, ProviderScopedAdmin):
     readonly_fields = ["internal_id", "created_batch", "updated_at"]
 
     def has_import_permission(self, request: HttpRequest) -> bool:
-        return Provider.objects.with_role(request.user, Role.PAYMENTS_IMPORT).exists()
+        return request_access(request).has(Role.PAYMENTS_IMPORT)
 
     def create_import_form(self, request: HttpRequest) -> Any:
         form = super().create_import_form(request)
-        form.fields["provider"].queryset = Provider.objects.with_role(
-            request.user, Role.PAYMENTS_IMPORT
+        form.fields["provider"].queryset = request_access(request).scoped(
+            Provider.objects.all(), Role.PAYMENTS_IMPORT
         )
         return form
 

@@ -6,7 +6,7 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from learners.models import Role
-        from payments import importing  # noqa: F401 - registers the payment import
+        from payments import exporting, importing  # noqa: F401 - register import and report
         from picsweb.navigation import NavItem, register
 
         register(

@@ -139,12 +139,15 @@ class PaymentImport(ModelImportSpec):
             found = [_Episode(*e) for e in episodes.iterator(chunk_size=5000)]
             learners: set[int] | None = None
         else:
-            found = []
+            # By id: an episode named by IDENT on one row and found by LRN on another comes
+            # back from both queries, and must be one episode of that learner, not two.
+            by_id: dict[int, _Episode] = {}
             lrns -= ctx.episodes_by_lrn.keys()
             if new_idents := idents - ctx.episodes_by_ident.keys():
-                found += [_Episode(*e) for e in episodes.filter(ident__in=new_idents)]
+                by_id |= {e[0]: _Episode(*e) for e in episodes.filter(ident__in=new_idents)}
             if lrns:
-                found += [_Episode(*e) for e in episodes.filter(learner__lrn__in=lrns)]
+                by_id |= {e[0]: _Episode(*e) for e in episodes.filter(learner__lrn__in=lrns)}
+            found = list(by_id.values())
             learners = {e.learner_id for e in found} - ctx.latest_employer.keys()
         for episode in found:
             ctx.episodes_by_ident[episode.ident] = episode

@@ -4,7 +4,7 @@ column names (plus the provider's user-defined fields), as CSV or XLSX."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from django.core.files import File
@@ -54,7 +54,12 @@ def payment_report_rows(
 
 
 def payment_report_write(
-    *, provider: Provider, records: QuerySet[PaymentRecord], file_format: str, handle: IO[bytes]
+    *,
+    provider: Provider,
+    records: QuerySet[PaymentRecord],
+    file_format: str,
+    handle: IO[bytes],
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Writes the report; returns how many records. Text is safe from formula injection."""
     headers = payment_report_headers(provider=provider)
@@ -64,8 +69,11 @@ def payment_report_write(
         csv_file.writerow(headers)
         for row in payment_report_rows(records=records, headers=headers):
             csv_file.writerow(row)
+            count += 1
+            if progress and count % 1000 == 0:
+                progress(count)
         csv_file.finish()
-        return csv_file.rows - 1
+        return count
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -83,14 +91,26 @@ def payment_report_write(
             ]
         )
         count += 1
+        if progress and count % 1000 == 0:
+            progress(count)
     workbook.save(handle)
     return count
 
 
 def payment_report_file(
-    *, provider: Provider, records: QuerySet[PaymentRecord], file_format: str
+    *,
+    provider: Provider,
+    records: QuerySet[PaymentRecord],
+    file_format: str,
+    progress: Callable[[int], None] | None = None,
 ) -> File[bytes]:
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller as a File
-    payment_report_write(provider=provider, records=records, file_format=file_format, handle=handle)
+    payment_report_write(
+        provider=provider,
+        records=records,
+        file_format=file_format,
+        handle=handle,
+        progress=progress,
+    )
     handle.seek(0)
     return File(handle)

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpResponse
+from django.conf import settings
+from django.http import HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from learners.models import Role
+from learners.models import Provider, Role
+from payments.exporting import PAYMENT_REPORT
 from payments.filters import PaymentReportFilter
 from payments.importing import PAYMENTS
 from payments.models import PaymentRecord
-from payments.services import FORMATS, payment_report_file
-from picsweb.access import provider_for, providers_with_role, role_required
+from payments.services import FORMATS
+from picsweb.access import role_required
+from picsweb.exports import export_start
 from picsweb.imports.views import import_upload
 from picsweb.typing import AuthenticatedHttpRequest
 
 
-def _report_filter(request: AuthenticatedHttpRequest) -> tuple[PaymentReportFilter, object]:
-    provider = provider_for(request.user, Role.PAYMENTS_IMPORT, request.GET.get("provider"))
+def _report_filter(
+    request: AuthenticatedHttpRequest, query: QueryDict
+) -> tuple[PaymentReportFilter, Provider]:
+    provider = request.access.provider(Role.PAYMENTS_IMPORT, query.get("provider"))
     records = PaymentRecord.objects.filter(provider=provider)
-    data = request.GET.copy()
+    data = query.copy()
     data.pop("provider", None)
     data.pop("format", None)
     return PaymentReportFilter(data, records, provider), provider
@@ -28,7 +33,7 @@ def _report_filter(request: AuthenticatedHttpRequest) -> tuple[PaymentReportFilt
 
 @role_required(Role.PAYMENTS_IMPORT)
 def payment_report(request: AuthenticatedHttpRequest) -> HttpResponse:
-    report, provider = _report_filter(request)
+    report, provider = _report_filter(request, request.GET)
     records = report.qs.select_related("episode__learner", "payment_item", "organisation")
     shown = list(records.order_by("-expected_date", "-id")[:50]) if report.is_valid() else []
     return render(
@@ -38,23 +43,30 @@ def payment_report(request: AuthenticatedHttpRequest) -> HttpResponse:
             "filter": report,
             "form": report.form,
             "provider": provider,
-            "providers": providers_with_role(request.user, Role.PAYMENTS_IMPORT),
+            "providers": request.access.providers(Role.PAYMENTS_IMPORT),
             "records": shown,
             "count": report.qs.count() if report.is_valid() else 0,
             "query": request.GET.urlencode(),
+            "direct_limit": settings.DIRECT_DOWNLOAD_LIMIT,
         },
     )
 
 
+@require_POST
 @role_required(Role.PAYMENTS_IMPORT)
 def payment_report_download(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    report, provider = _report_filter(request)
-    file_format = request.GET.get("format", "csv")
+    """The report as CSV or XLSX: at once when small, else as a job (PAYMENT_REPORT)."""
+    report, provider = _report_filter(request, QueryDict(request.POST.get("query", "")))
+    file_format = request.POST.get("format", "csv")
     if file_format not in FORMATS or not report.is_valid():
         return redirect("payments:report")
-    content = payment_report_file(provider=provider, records=report.qs, file_format=file_format)  # type: ignore[arg-type]
-    name = f"learner-payment-report-{timezone.localtime():%Y%m%d-%H%M%S}.{file_format}"
-    return FileResponse(content, as_attachment=True, filename=name)
+    return export_start(
+        spec=PAYMENT_REPORT,
+        user=request.user,
+        provider=provider,
+        rows=report.qs,
+        params={"format": file_format, "query": request.POST.get("query", "")},
+    )
 
 
 @role_required(Role.PAYMENTS_IMPORT)
@@ -64,7 +76,7 @@ def payment_import(request: AuthenticatedHttpRequest) -> HttpResponse:
         spec=PAYMENTS,
         template="payments/import.html",
         context=lambda provider: {
-            "providers": providers_with_role(request.user, Role.PAYMENTS_IMPORT),
+            "providers": request.access.providers(Role.PAYMENTS_IMPORT),
             "columns": PAYMENTS.columns(provider),
             "statuses": PaymentRecord.Status.values,
         },

@@ -10,13 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget, ManyToManyRawIdWidget
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, URLPattern, reverse
+from django.utils.text import Truncator
+from import_export.admin import ImportMixin
 
-from learners.models import Provider, Role
-from picsweb.access import is_admin_user
+from picsweb.access import request_access
+from picsweb.models import Membership, Provider, Role
 
 
 class PicswebAdminSite(admin.AdminSite):
@@ -25,7 +31,32 @@ class PicswebAdminSite(admin.AdminSite):
     index_title = "Providers, learners and lists"
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return is_admin_user(request.user)
+        return request_access(request).may_enter_admin
+
+
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """Django's raw-ID widget labels its value through the model's default manager, so
+    `?learner=<id>` on an add page would print another provider's learner; this one looks the
+    value up in the form field's (provider-scoped) queryset instead."""
+
+    def __init__(self, *args: Any, queryset: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value: Any) -> tuple[str, str]:
+        key = self.rel.get_related_field().name
+        try:
+            obj = self.queryset.get(**{key: value})
+        except (ValueError, TypeError, self.queryset.model.DoesNotExist, ValidationError):
+            return "", ""
+        try:
+            url = reverse(
+                f"{self.admin_site.name}:{obj._meta.app_label}_{obj._meta.model_name}_change",
+                args=(obj.pk,),
+            )
+        except NoReverseMatch:
+            url = ""
+        return Truncator(obj).words(14), url
 
 
 class _ScopedChoicesMixin:
@@ -33,10 +64,10 @@ class _ScopedChoicesMixin:
     model to superusers and provider admins (not to Django's per-model permissions)."""
 
     def admin_providers(self, request: HttpRequest) -> QuerySet[Provider]:
-        return Provider.objects.with_role(request.user, Role.PROVIDER_ADMIN)
+        return request_access(request).scoped(Provider.objects.all(), Role.PROVIDER_ADMIN)
 
     def _allowed(self, request: HttpRequest) -> bool:
-        return is_admin_user(request.user)
+        return request_access(request).may_enter_admin
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._allowed(request)
@@ -50,14 +81,42 @@ class _ScopedChoicesMixin:
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._allowed(request)
 
-    def _scope_choices(self, request: HttpRequest, field: Any) -> None:
-        if request.user.is_superuser or field is None:
-            return
-        model = field.queryset.model
+    def scoped_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """The rows of `queryset` a provider admin may see: their providers' rows (by the
+        `provider_path` of the model's registered admin, else a `provider` field), users who
+        are members of their providers; reference data (no provider) unchanged."""
+        if request.user.is_superuser:
+            return queryset
+        model = queryset.model
+        providers = self.admin_providers(request)
         if model is Provider:
-            field.queryset = self.admin_providers(request)
-        elif any(f.name == "provider" for f in model._meta.get_fields()):
-            field.queryset = field.queryset.filter(provider__in=self.admin_providers(request))
+            return queryset.filter(pk__in=providers)
+        if model is get_user_model():
+            members = Membership.objects.filter(provider__in=providers).values("user")
+            return queryset.filter(pk__in=members)
+        registered = self.admin_site._registry.get(model)  # type: ignore[attr-defined]
+        path = getattr(registered, "provider_path", None)
+        if path is None and any(f.name == "provider" for f in model._meta.get_fields()):
+            path = "provider"
+        if path is None:
+            return queryset
+        return queryset.filter(**{f"{path}__in": providers})
+
+    def _scope_choices(self, request: HttpRequest, field: Any) -> None:
+        if field is None:
+            return
+        field.queryset = self.scoped_queryset(request, field.queryset)
+        widget = field.widget
+        if isinstance(widget, ForeignKeyRawIdWidget) and not isinstance(
+            widget, ManyToManyRawIdWidget | ScopedRawIdWidget
+        ):
+            field.widget = ScopedRawIdWidget(
+                widget.rel,
+                widget.admin_site,
+                attrs=widget.attrs,
+                using=widget.db,
+                queryset=field.queryset,
+            )
 
     def formfield_for_foreignkey(
         self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
@@ -94,3 +153,35 @@ class ProviderScopedAdmin(_ScopedChoicesMixin, admin.ModelAdmin):  # type: ignor
 
 class ProviderScopedTabularInline(_ScopedChoicesMixin, admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
+
+
+class PipelineImportMixin(ImportMixin):
+    """django-import-export's import page, whose upload the admin hands to the one import
+    pipeline (`import_action`). The library's other routes read, write and delete files on
+    their own (`process_import` reads `<tmpdir>/<import_file_name>` and removes it; export
+    pages bypass the download checks), so only Django's own routes and `import/` are kept."""
+
+    LIBRARY_ROUTES_KEPT = frozenset({"import"})
+
+    def get_urls(self) -> list[URLPattern]:
+        app_label, model_name = self.opts.app_label, self.opts.model_name
+        django_routes = {
+            f"{app_label}_{model_name}_{view}"
+            for view in ("changelist", "add", "history", "delete", "change")
+        }
+        kept = django_routes | {f"{app_label}_{model_name}_{r}" for r in self.LIBRARY_ROUTES_KEPT}
+        return [
+            url
+            for url in super().get_urls()
+            if getattr(url, "name", None) in kept
+            # Django's catch-all redirect `<path:object_id>/` has no name.
+            or (getattr(url, "name", None) is None and "object_id" in str(url.pattern))
+        ]
+
+    def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        raise Http404
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions: dict[str, Any] = super().get_actions(request)
+        actions.pop("export_admin_action", None)
+        return actions

@@ -7,6 +7,11 @@ class PicswebConfig(AppConfig):
     name = "picsweb"
     verbose_name = "picsweb"
 
+    def ready(self) -> None:
+        # Registers the Celery tasks in every process, not only the worker (whose
+        # autodiscovery runs at its start): `job_start` queues `picsweb.run_job` by name.
+        from picsweb import tasks  # noqa: F401
+
 
 class PicswebAdminConfig(admin_apps.AdminConfig):
     default = False

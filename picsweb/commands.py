@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import CommandError
 
-from learners.models import Provider
+from picsweb.models import Provider
 
 
 def provider_by_ukprn(ukprn: str) -> Provider:

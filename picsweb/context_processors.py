@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from picsweb import navigation as nav_registry
-from picsweb.access import is_admin_user, user_roles
+from picsweb.access import request_access
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -13,7 +13,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "nav_admin": False}
+    access = request_access(request)
     return {
-        "nav_items": nav_registry.items_for(user_roles(user)),
-        "nav_admin": is_admin_user(user),
+        "nav_items": nav_registry.items_for(access.roles()),
+        "nav_admin": access.may_enter_admin,
     }

@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from picsweb.access import providers_with_role
-from picsweb.jobs import get_kind, job_fail_stale
+from picsweb.access import request_access
+from picsweb.jobs import get_kind
 from picsweb.models import Job
 from picsweb.typing import AuthenticatedHttpRequest
 
 
 def get_job_for_user(request: AuthenticatedHttpRequest, code: str) -> Job:
-    """The owner's job, while they still hold its role at its provider; otherwise 404."""
+    """The owner's job, while they still hold its roles at its provider; otherwise 404."""
     job = Job.objects.filter(code=code, owner=request.user).select_related("provider").first()
     if job is None:
         raise Http404
-    allowed = providers_with_role(request.user, get_kind(job.kind).role)
-    if job.provider not in allowed:
+    if job.provider not in request_access(request).providers(*get_kind(job.kind).roles):
         raise Http404
     return job
 
 
 @login_required
 def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    job_fail_stale()
     jobs = list(Job.objects.filter(owner=request.user).select_related("provider")[:100])
     rows = [(job, get_kind(job.kind).label) for job in jobs]
     return render(request, "jobs/list.html", {"rows": rows})
@@ -33,13 +32,17 @@ def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def job_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    job_fail_stale()
     job = get_job_for_user(request, code)
     kind = get_kind(job.kind)
     return render(
         request,
         "jobs/detail.html",
-        {"job": job, "label": kind.label, "report_template": kind.report_template},
+        {
+            "job": job,
+            "label": kind.label,
+            "report_template": kind.report_template,
+            "retention_days": settings.FILE_RETENTION_DAYS,
+        },
     )
 
 

@@ -1,5 +1,6 @@
-"""The Job row: one per background run of an import or export. The row is the truth, not
-the broker's result backend."""
+"""The core's models: providers, memberships and roles (who may do what where), and the Job
+row, one per background run of an import or export (the row is the truth, not the broker's
+result backend)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,77 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+
+# Providers, the roles their members hold, and the base of every provider-owned record. The
+# tables keep the names they had when these models lived in the learners app.
+
+ukprn_validator = RegexValidator(r"^1\d{7}$", "A UKPRN is 8 digits starting with 1.")
+
+
+class Role(models.TextChoices):
+    """What a member of a provider may do. Provider Admin may do everything for its provider."""
+
+    LEARNER_LIST = "learner_list", "Learner List"
+    BULK_ACTIONS = "bulk_actions", "Bulk Actions"
+    ILR_EXPORT = "ilr_export", "ILR Export"
+    PAYMENTS_IMPORT = "payments_import", "Payments Import"
+    BULK_UPLOAD = "bulk_upload", "Bulk Upload"
+    MANAGE_REGCERT = "manage_regcert", "Manage Registration & Certification"
+    DATA_EXPORT = "data_export", "Data Export"
+    LEARNER_MANAGER = "learner_manager", "Learner Manager"
+    PROVIDER_MANAGER = "provider_manager", "Provider Manager"
+    USER_MANAGER = "user_manager", "User Manager"
+    PROVIDER_ADMIN = "provider_admin", "Provider Admin"
+
+
+class ProviderQuerySet(models.QuerySet["Provider"]):
+    pass
+
+
+class Provider(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ukprn = models.CharField("UKPRN", max_length=8, unique=True, validators=[ukprn_validator])
+    name = models.CharField(max_length=200)
+
+    objects = ProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        db_table = "learners_provider"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ukprn})"
+
+
+class Membership(models.Model):
+    """One role a user holds at one provider. A user may belong to several providers."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+
+    class Meta:
+        db_table = "learners_membership"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "provider", "role"], name="learners_membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.provider.ukprn}"
+
+
+class ProviderOwned(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE)
+
+    class Meta:
+        abstract = True
 
 
 def job_file_path(instance: Job, filename: str) -> str:
@@ -20,6 +90,15 @@ class JobQuerySet(models.QuerySet["Job"]):
         """Running jobs whose worker has not reported for longer than JOB_STALE_AFTER."""
         cutoff = timezone.now() - timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
         return self.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff)
+
+    def files_expired(self) -> JobQuerySet:
+        """Finished jobs whose files are older than FILE_RETENTION_DAYS and still kept."""
+        cutoff = timezone.now() - timedelta(days=settings.FILE_RETENTION_DAYS)
+        ended = models.Q(finished_at__lt=cutoff) | models.Q(
+            finished_at__isnull=True,
+            created_at__lt=cutoff,  # cancelled before it ran
+        )
+        return self.filter(ended, status__in=Job.FINISHED, files_removed_at__isnull=True)
 
 
 class Job(models.Model):
@@ -37,7 +116,7 @@ class Job(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
     )
-    provider = models.ForeignKey("learners.Provider", on_delete=models.CASCADE)
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     params = models.JSONField(default=dict, blank=True, help_text="What the job was asked to do.")
     progress_done = models.PositiveIntegerField(default=0)
@@ -58,6 +137,11 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    files_removed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its files were removed, FILE_RETENTION_DAYS after it finished.",
+    )
 
     objects = JobQuerySet.as_manager()
 
@@ -84,19 +168,22 @@ class Job(models.Model):
         return min(100, int(self.progress_done * 100 / self.progress_total))
 
 
-class JobLearner(models.Model):
-    """The learners a job acts on, frozen when it starts."""
+class JobRow(models.Model):
+    """The rows a job acts on (learners, registrations, payment records...), frozen when it
+    starts: the job's kind says which model `object_id` is a key of. A row deleted since
+    simply no longer matches."""
 
-    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="learner_links")
-    learner = models.ForeignKey("learners.Learner", on_delete=models.CASCADE, related_name="+")
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="rows")
+    object_id = models.BigIntegerField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["job", "learner"], name="picsweb_joblearner_unique")
+            # Also the index behind "the rows of job J" (job first).
+            models.UniqueConstraint(fields=["job", "object_id"], name="picsweb_jobrow_unique")
         ]
 
     def __str__(self) -> str:
-        return f"learner {self.learner_id} of job {self.job_id}"
+        return f"row {self.object_id} of job {self.job_id}"
 
 
 class ImportBatch(models.Model):
@@ -112,7 +199,7 @@ class ImportBatch(models.Model):
         blank=True,
         help_text="Empty for imports run from the command line.",
     )
-    provider = models.ForeignKey("learners.Provider", on_delete=models.CASCADE)
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE)
     kind = models.CharField(max_length=60)
     file_sha256 = models.CharField(max_length=64)
     file_name = models.CharField(max_length=255)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from learners.models import Role
+from picsweb.models import Role
 
 
 @dataclass(frozen=True)

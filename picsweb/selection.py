@@ -6,13 +6,13 @@ from typing import TypeVar
 
 from django.db.models import Model, QuerySet
 
+from picsweb.errors import UserError
+
 M = TypeVar("M", bound=Model)
 
 
-class SelectionError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class SelectionError(UserError):
+    """A problem the user can act on (picsweb.errors.UserError)."""
 
 
 def resolve_selection(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
@@ -84,11 +85,30 @@ def safe_csv_file(
     return csv_file.finish()
 
 
+# What XML 1.0 cannot hold, so neither can an XLSX cell: C0 controls but tab, newline and
+# carriage return; lone surrogates; U+FFFE and U+FFFF.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_LOOKS_ESCAPED = re.compile("_(x[0-9A-Fa-f]{4}_)")
+
+
+def xlsx_text(text: str) -> str:
+    """Text as an XLSX cell holds it: a character XML cannot hold written as Excel writes it
+    (_x000B_), and text that merely looks like such an escape escaped in turn (_x005F_x0041_),
+    so Excel and our import read the value back as it was."""
+    if "_x" in text:
+        text = _LOOKS_ESCAPED.sub(r"_x005F_\1", text)
+    if text.isprintable():
+        return text
+    return XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
 def xlsx_cell(sheet: Any, value: Any, number_format: str | None = None) -> Any:
     """A cell for an openpyxl write-only sheet. Text goes in as text, so a value starting
     with = stays text in Excel and is never run as a formula."""
     from openpyxl.cell import WriteOnlyCell
 
+    if isinstance(value, str):
+        value = xlsx_text(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from picsweb import job_views, views
+from picsweb import accounts, job_views, views
 from picsweb.imports import views as import_views
 
 jobs_patterns = (
@@ -24,6 +24,19 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("regcert/", include("regcert.urls")),
     path("ilr/", include("ilr_exports.urls")),
+    # Before Django's own: rate-limited reset emails, and a reset that unlocks the account.
+    path(
+        "accounts/password_reset/",
+        accounts.RateLimitedPasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        accounts.UnlockingPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("apply/", include("progress_apply.urls")),
+    path("accounts/", include("progress_apply.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

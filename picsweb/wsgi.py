@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "picsweb.settings")
 application = get_wsgi_application()
+
+from picsweb.db import use_web_statement_timeout  # noqa: E402 (needs the settings loaded)
+
+use_web_statement_timeout()

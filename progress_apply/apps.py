@@ -1,5 +1,56 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class ProgressApplyConfig(AppConfig):
     name = "progress_apply"
+    verbose_name = "Progress Search and Apply (portal)"
+
+    def ready(self) -> None:
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in
+
+        from picsweb.models import Role
+        from picsweb.navigation import NavItem, register
+        from progress_apply import importing  # noqa: F401 - registers the learner import
+
+        register(
+            NavItem(
+                "Learner manager",
+                "progress_apply:dashboard",
+                Role.LEARNER_MANAGER,
+                "Portal learners: create, import, reset passwords, unlock, and see who needs help.",
+            )
+        )
+        register(
+            NavItem(
+                "Create staff account",
+                "progress_apply:staff-create",
+                Role.USER_MANAGER,
+                "Give a colleague a portal account; they verify it by email.",
+            )
+        )
+        user_logged_in.connect(_logged_in, dispatch_uid="progress_apply.logged_in")
+        user_locked_out.connect(_locked_out, dispatch_uid="progress_apply.locked_out")
+
+
+def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """Marks the session of a learner who must choose a password (progress_apply.middleware)."""
+    from progress_apply.middleware import MUST_CHANGE_SESSION_KEY
+    from progress_apply.models import PortalLearner
+
+    if (
+        request is not None
+        and hasattr(request, "session")
+        and PortalLearner.objects.filter(user=user, must_change_password=True).exists()
+    ):
+        request.session[MUST_CHANGE_SESSION_KEY] = True
+
+
+def _locked_out(sender: Any, username: str | None = None, **kwargs: Any) -> None:
+    """django-axes locked an account out: mark it if it is a portal learner's."""
+    from progress_apply.services import portal_learner_lock
+
+    if username:
+        portal_learner_lock(username=username)

@@ -8,7 +8,7 @@ class RegcertConfig(AppConfig):
     def ready(self) -> None:
         from learners.models import Role
         from picsweb.navigation import NavItem, register
-        from regcert import importing, views  # noqa: F401 - register the import and export
+        from regcert import exporting, importing  # noqa: F401 - register the import and export
 
         register(
             NavItem(

@@ -17,29 +17,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from learners.identifiers import TEMPORARY_ULN
 from learners.models import Learner, LearningDelivery, Provider, Role
 from picsweb.imports.cells import CellError, as_date, as_text, display
-from picsweb.imports.pipeline import Change, ModelImportSpec, Problem, Row, register_import
+from picsweb.imports.pipeline import (
+    Change,
+    ModelImportSpec,
+    Problem,
+    Row,
+    named,
+    register_import,
+)
 from picsweb.imports.reading import Cell, ImportFileError
+from regcert.columns import COLUMNS, QUALIFICATION, REG_NUMBER, STATUS, ULN
 from regcert.models import Registration
 
-QUALIFICATION = "Qualification Number"
-ULN = "ULN"
-STATUS = "Status"
-REG_NUMBER = "Registration number"
-# Column name -> model field, in the order a file must have them (seed 002).
-COLUMNS = {
-    QUALIFICATION: "qualification_number",
-    ULN: "uln",
-    STATUS: "status",
-    REG_NUMBER: "registration_number",
-    "Registration date": "registration_date",
-    "Certificate claimed date": "certificate_claimed_date",
-    "Achieved date": "achieved_date",
-    "Certificate received Date": "certificate_received_date",
-    "Certificate Sent Date": "certificate_sent_date",
-    "Postal Tracking Reference": "postal_tracking_reference",
-}
 MANDATORY = (QUALIFICATION, ULN, STATUS)
 DATE_COLUMNS = [name for name, f in COLUMNS.items() if f.endswith("_date")]
 STATUSES = {s.value.upper(): s.value for s in Registration.Status}
@@ -80,6 +72,8 @@ class RegistrationImport(ModelImportSpec):
     kind = "regcert"
     label = "Registration & Certification import"
     role = Role.BULK_UPLOAD
+    # Seed 002: import is for Bulk Upload *on the R&C screen*, which needs Manage R&C.
+    also_roles = (Role.MANAGE_REGCERT,)
     max_bytes = 2 * 1024 * 1024 - 1  # "must be less than 2 MB"
     formats = ("csv",)
     model = Registration
@@ -100,16 +94,17 @@ class RegistrationImport(ModelImportSpec):
                     f"The header row stops after column {position - 1}: column {position} "
                     f"must be {expected!r}."
                 )
-            if given[position - 1] != expected:
+            # The order is exact (seed 002); the case of a name is not ("Registration Number").
+            if given[position - 1].casefold() != expected.casefold():
                 raise ImportFileError(
-                    f"Column {position} of the header row is {given[position - 1]!r}; it must be "
-                    f"{expected!r}. The columns, in this order: {', '.join(COLUMNS)}."
+                    f"Column {position} of the header row is {named([given[position - 1]])}; it "
+                    f"must be {expected!r}. The columns, in this order: {', '.join(COLUMNS)}."
                 )
         extra = given[len(COLUMNS) :]
-        if extra and extra != ["ERRORS"]:
+        if extra and [e.upper() for e in extra] != ["ERRORS"]:
             raise ImportFileError(
-                f"Column {len(COLUMNS) + 1} of the header row is {extra[0]!r}: the file has "
-                f"{len(COLUMNS)} columns only."
+                f"Column {len(COLUMNS) + 1} of the header row is {named(extra[:1])}: the file "
+                f"has {len(COLUMNS)} columns only."
             )
         return {name: position for position, name in enumerate(COLUMNS)}
 
@@ -162,6 +157,16 @@ class RegistrationImport(ModelImportSpec):
         values["postal_tracking_reference"] = cell("Postal Tracking Reference", _text128) or ""
         if problems:
             return problems
+        if uln == TEMPORARY_ULN:
+            return [
+                Problem(
+                    row.number,
+                    ULN,
+                    uln,
+                    f"{TEMPORARY_ULN} is the temporary ULN: it cannot identify a learner. "
+                    "Give the learner's real ULN.",
+                )
+            ]
         learners = ctx.learners.get(uln, [])
         if not learners:
             return [Problem(row.number, ULN, uln, "No learner of this provider has this ULN.")]

@@ -10,6 +10,8 @@ from learners.models import Learner
 
 
 class Registration(models.Model):
+    PROVIDER_PATH = "learner__provider"  # for picsweb.access: whose registration it is
+
     class Status(models.TextChoices):
         NOT_REGISTERED = "Not registered", "Not registered"
         REGISTERED = "Registered", "Registered"

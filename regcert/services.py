@@ -12,42 +12,8 @@ from django.db.models import QuerySet
 from learners.models import EmploymentStatus, LearningDelivery, Provider
 from learners.reference_data import outcode_countries
 from picsweb.spreadsheets import safe_csv_file
+from regcert.columns import EXPORT_COLUMNS
 from regcert.models import Registration
-
-EXPORT_COLUMNS = [
-    "Title",
-    "First Name",
-    "Last Name",
-    "Full Name",
-    "Address Line 1",
-    "Address Line 2",
-    "Address Town/City",
-    "County",
-    "Post Code",
-    "Country",
-    "Date of Birth",
-    "Gender",
-    "Email address",
-    "Ethnicity",
-    "Start Date",
-    "Planned Achievement Date",
-    "Primary Tutor",
-    "Employer",
-    "ULN",
-    "Programme Name",
-    "Qualification Name",
-    "Qualification number",
-    "Awarding Organisation",
-    "Status",
-    "Registration number",
-    "Registered Date",
-    "Certificate Received Date",
-    "Certificate Claimed Date",
-    "Achieved Date",
-    "Certificate Sent Date",
-    "Postal Tracking Reference",
-    "QA Verified",
-]
 
 
 def registrations_for(*, provider: Provider) -> QuerySet[Registration]:

@@ -5,27 +5,25 @@ from __future__ import annotations
 import uuid
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from learners.models import Provider, Role
-from picsweb import jobs
-from picsweb.access import provider_for, providers_for, providers_with_role, role_required, roles_at
+from picsweb.access import role_required
+from picsweb.exports import export_start
 from picsweb.imports.views import import_upload
-from picsweb.models import Job
 from picsweb.selection import SelectionError, resolve_selection
 from picsweb.typing import AuthenticatedHttpRequest
+from regcert.columns import COLUMNS
+from regcert.exporting import REGCERT_EXPORT
 from regcert.filters import RegistrationFilter
-from regcert.importing import COLUMNS, MANDATORY, REGCERT, regcert_sample_csv
+from regcert.importing import MANDATORY, REGCERT, regcert_sample_csv
 from regcert.models import Registration
-from regcert.services import regcert_export_file, registrations_for
-
-EXPORT_JOB = "regcert.export"
+from regcert.services import registrations_for
 
 
 def _filtered(provider: Provider, query: QueryDict) -> RegistrationFilter:
@@ -37,7 +35,7 @@ def _filtered(provider: Provider, query: QueryDict) -> RegistrationFilter:
 
 @role_required(Role.MANAGE_REGCERT)
 def registration_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    provider = provider_for(request.user, Role.MANAGE_REGCERT, request.GET.get("provider"))
+    provider = request.access.provider(Role.MANAGE_REGCERT, request.GET.get("provider"))
     found = _filtered(provider, request.GET)
     records = (
         found.qs.select_related("learner").order_by("learner__family_name", "id")
@@ -45,7 +43,7 @@ def registration_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         else Registration.objects.none()
     )
     page = Paginator(records, 50).get_page(request.GET.get("page"))
-    roles = roles_at(request.user, provider)
+    roles = request.access.roles_at(provider)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -53,11 +51,11 @@ def registration_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "regcert/list.html",
         {
             "provider": provider,
-            "providers": providers_with_role(request.user, Role.MANAGE_REGCERT),
+            "providers": request.access.providers(Role.MANAGE_REGCERT),
             "form": found.form,
             "page": page,
-            "can_export": Role.DATA_EXPORT in roles,
-            "can_import": Role.BULK_UPLOAD in roles,
+            "can_export": set(REGCERT_EXPORT.roles) <= roles,
+            "can_import": set(REGCERT.roles) <= roles,
             "filter_query": _filtered_query(query),
         },
     )
@@ -98,11 +96,8 @@ class RegistrationForm(forms.ModelForm):  # type: ignore[type-arg]
 
 @role_required(Role.MANAGE_REGCERT)
 def registration_edit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    record = get_object_or_404(
-        Registration.objects.select_related("learner").filter(
-            learner__provider__in=providers_for(request.user, Role.MANAGE_REGCERT)
-        ),
-        code=code,
+    record = request.access.get(
+        Registration.objects.select_related("learner"), Role.MANAGE_REGCERT, code=code
     )
     form = RegistrationForm(request.POST or None, instance=record)
     if request.method == "POST" and form.is_valid():
@@ -112,7 +107,7 @@ def registration_edit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Htt
     return render(request, "regcert/edit.html", {"form": form, "record": record})
 
 
-@role_required(Role.BULK_UPLOAD)
+@role_required(*REGCERT.roles)
 def registration_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     return import_upload(
         request,
@@ -129,7 +124,7 @@ def registration_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.BULK_UPLOAD)
+@role_required(*REGCERT.roles)
 def registration_sample(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(regcert_sample_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="registration-sample.csv"'
@@ -137,9 +132,9 @@ def registration_sample(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.DATA_EXPORT)
-def registration_export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    provider = provider_for(request.user, Role.DATA_EXPORT, request.POST.get("provider"))
+@role_required(*REGCERT_EXPORT.roles)
+def registration_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    provider = request.access.provider(REGCERT_EXPORT.roles, request.POST.get("provider"))
     filters = QueryDict(request.POST.get("filters", ""))
     found = RegistrationFilter(filters, queryset=registrations_for(provider=provider))
     if not found.is_valid():
@@ -157,40 +152,11 @@ def registration_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     except SelectionError as error:
         messages.error(request, error.message)
         return redirect(f"/regcert/?provider={provider.code}&{filters.urlencode()}")
-    if count <= settings.DIRECT_DOWNLOAD_LIMIT:
-        response = HttpResponse(regcert_export_file(chosen).read(), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="{_export_name()}"'
-        return response
-    job = jobs.job_start(
-        kind=EXPORT_JOB,
-        owner=request.user,
+    return export_start(
+        spec=REGCERT_EXPORT,
+        user=request.user,
         provider=provider,
-        params={"filters": filters.urlencode(), "codes": codes, "count": count},
+        rows=chosen,
+        params={"filters": filters.urlencode()},
+        count=count,
     )
-    return redirect("jobs:detail", code=job.code)
-
-
-def _export_name() -> str:
-    return f"registrations-{timezone.localtime():%Y%m%d-%H%M%S}.csv"
-
-
-def run_export_job(job: Job) -> None:
-    found = RegistrationFilter(
-        QueryDict(job.params["filters"]), queryset=registrations_for(provider=job.provider)
-    )
-    chosen = found.qs.filter(code__in=job.params["codes"]) if job.params["codes"] else found.qs
-    progress = jobs.Progress(job, total=job.params["count"])
-    jobs.job_save_result(
-        job=job, name=_export_name(), content=regcert_export_file(chosen, progress)
-    )
-
-
-jobs.register_kind(
-    jobs.JobKind(
-        EXPORT_JOB,
-        "Registration & Certification export",
-        Role.DATA_EXPORT,
-        "exports",
-        run_export_job,
-    )
-)

@@ -14,17 +14,24 @@ def readme_variables() -> set[str]:
     return set(re.findall(r"^\| `([A-Z_]+)` \|", table, flags=re.MULTILINE))
 
 
-def test_it_composes_postgres_redis_web_worker_and_a_mail_catcher():
+def test_it_composes_postgres_redis_web_worker_beat_and_a_mail_catcher():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "mailcatcher"}
+    services = {"postgres", "redis", "web", "worker", "beat", "mailcatcher"}
+    assert set(compose["services"]) == services
     assert "gunicorn" in compose["services"]["web"]["command"]
     assert "celery" in compose["services"]["worker"]["command"]
+    assert "celery -A picsweb beat" in compose["services"]["beat"]["command"]
+
+
+def test_make_run_starts_celery_beat_beside_the_worker():
+    run_dev = (ROOT / "bin" / "run-dev").read_text()
+    assert '"beat",' in run_dev and '"worker",' in run_dev
 
 
 def test_it_documents_every_variable_compose_sets():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     documented = readme_variables()
-    for name in ("web", "worker"):
+    for name in ("web", "worker", "beat"):
         assert set(compose["services"][name]["environment"]) <= documented, name
 
 

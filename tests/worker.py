@@ -54,6 +54,19 @@ def _test_database_url() -> str:
     )
 
 
+def _env(mail_dir: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "DB_CONN_MAX_AGE": "0",
+        "JOB_HEARTBEAT_SECONDS": "1",  # so tests can see a quiet job's heartbeat
+    }
+
+
 def start_worker(tmp: Path) -> Iterator[Worker]:
     broker = settings.CELERY_BROKER_URL
     if not broker.startswith("redis://"):
@@ -62,15 +75,7 @@ def start_worker(tmp: Path) -> Iterator[Worker]:
     mail_dir = tmp / "mail"
     mail_dir.mkdir()
     log = tmp / "worker.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(),
-        "CELERY_BROKER_URL": broker,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-        "DB_CONN_MAX_AGE": "0",
-    }
+    env = _env(mail_dir)
     with log.open("wb") as log_handle:
         process = subprocess.Popen(
             [
@@ -106,6 +111,38 @@ def start_worker(tmp: Path) -> Iterator[Worker]:
         time.sleep(0.2)
     try:
         yield Worker(process, mail_dir, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def start_beat(worker: Worker, tmp: Path, **env: str) -> Iterator[subprocess.Popen[bytes]]:
+    """Celery beat, as `make run` starts it, sending its periodic tasks to `worker`."""
+    log = tmp / "beat.log"
+    with log.open("wb") as log_handle:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "picsweb",
+                "beat",
+                "--schedule",
+                str(tmp / "beat-schedule"),
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env={**_env(worker.mail_dir), **env},
+            stdout=log_handle,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield process
     finally:
         process.terminate()
         try:

@@ -21,6 +21,12 @@ def run_sleep(job: Job) -> None:
         progress(step)
 
 
+def run_quiet(job: Job) -> None:
+    """Works for params['seconds'] seconds without reporting progress (one long query, a
+    lock wait)."""
+    time.sleep(job.params.get("seconds", 1))
+
+
 def run_fail(job: Job) -> None:
     if job.params.get("user_error"):
         raise jobs.JobError("The file has no rows.")
@@ -29,6 +35,9 @@ def run_fail(job: Job) -> None:
 
 jobs.register_kind(
     jobs.JobKind("tests.sleep", "Test sleep", Role.LEARNER_LIST, "default", run_sleep)
+)
+jobs.register_kind(
+    jobs.JobKind("tests.quiet", "Test quiet", Role.LEARNER_LIST, "default", run_quiet)
 )
 jobs.register_kind(
     jobs.JobKind("tests.fail", "Test failure", Role.LEARNER_LIST, "imports", run_fail)

@@ -7,6 +7,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from picsweb.errors import UserError
 from picsweb.imports.reading import Cell, Formula
 
 _DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -14,10 +15,8 @@ _MONEY_RE = re.compile(r"^\d+(\.\d+)?$")
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
-class CellError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class CellError(UserError):
+    """A problem the user can act on (picsweb.errors.UserError)."""
 
 
 def is_formula(value: Cell) -> bool:

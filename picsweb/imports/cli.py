@@ -7,18 +7,26 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.files import File
 from django.core.management.base import CommandError, CommandParser, OutputWrapper
 
 from picsweb.commands import provider_by_ukprn
+from picsweb.errors import UserError
 from picsweb.imports.pipeline import ImportSpec, Pass, apply_plan, validate_file
-from picsweb.imports.reading import SEPARATORS, ImportFileError
+from picsweb.imports.reading import SEPARATORS
+from picsweb.jobs import short_file_name
+from picsweb.models import Provider
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
-def add_import_arguments(parser: CommandParser) -> None:
+def add_import_arguments(parser: CommandParser, *, provider: bool = True) -> None:
     parser.add_argument("file", help="The CSV or XLSX file.")
-    parser.add_argument("--provider", required=True, help="The provider's UKPRN.")
+    if provider:
+        parser.add_argument("--provider", required=True, help="The provider's UKPRN.")
     parser.add_argument("--separator", default=",", help="CSV separator: , ; | or \\t (default ,).")
     parser.add_argument(
         "--confirm", action="store_true", help="Apply the accepted rows (else change nothing)."
@@ -26,12 +34,21 @@ def add_import_arguments(parser: CommandParser) -> None:
 
 
 def run_import(
-    *, spec: ImportSpec, file: str, provider: str, separator: str, confirm: bool, out: OutputWrapper
+    *,
+    spec: ImportSpec,
+    file: str,
+    provider: str | Provider,
+    separator: str,
+    confirm: bool,
+    out: OutputWrapper,
+    owner: User | None = None,
 ) -> None:
+    """Validates `file` and, with `confirm`, applies it. `provider` is a UKPRN or the provider
+    itself; `owner` is the user the import runs as, for specs whose rules ask who imports."""
     separator = "\t" if separator in ("\\t", "tab") else separator
     if separator not in SEPARATORS:
         raise CommandError("The separator must be one of , ; | \\t")
-    found = provider_by_ukprn(provider)
+    found = provider if isinstance(provider, Provider) else provider_by_ukprn(provider)
     path = Path(file)
     if not path.is_file():
         raise CommandError(f"No file at {path}.")
@@ -44,8 +61,9 @@ def run_import(
                 separator=separator,
                 keep_problems=None,
                 plan=plan,
+                owner=owner,
             )
-        except ImportFileError as error:
+        except UserError as error:
             raise CommandError(error.message) from None
         _report(summary, errors, path, file_format, out)
         if not confirm:
@@ -56,9 +74,14 @@ def run_import(
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         try:
             batch = apply_plan(
-                spec=spec, provider=found, plan=plan, file_name=path.name, sha256=digest
+                spec=spec,
+                provider=found,
+                plan=plan,
+                file_name=short_file_name(path.name),
+                sha256=digest,
+                owner=owner,
             )
-        except ImportFileError as error:
+        except UserError as error:
             raise CommandError(error.message) from None
     out.write(f"Imported: {batch.created_count} new, {batch.updated_count} updated.")
 
@@ -75,7 +98,15 @@ def _report(
         column = f", {problem.column}" if problem.column else ""
         value = f" (value: {problem.value!r})" if problem.value else ""
         out.write(f"Row {problem.row}{column}: {problem.message}{value}")
+    if summary.notes:
+        out.write("Notes on accepted rows:")
+    for note in summary.notes:
+        out.write(f"Row {note['row']}: {note['note']}")
     if errors is not None:
-        errors_path = path.with_name(f"{path.stem}-errors.{file_format}")
+        suffix = "xlsx" if file_format == "xls" else file_format
+        stem = path.stem
+        while len(f"{stem}-errors.{suffix}".encode()) > 255:  # what a file system takes
+            stem = stem[:-1]
+        errors_path = path.with_name(f"{stem}-errors.{suffix}")
         errors_path.write_bytes(errors.read())
         out.write(f"The rows with errors are in {errors_path}.")

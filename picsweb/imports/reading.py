@@ -6,12 +6,23 @@ from __future__ import annotations
 
 import codecs
 import csv
+import json
+import logging
 import re
-import zipfile
-from collections.abc import Iterator
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import IO, Any
+
+from picsweb.errors import UserError
+from picsweb.imports import xlsx
+from picsweb.imports.xlsx import Limits
+
+logger = logging.getLogger(__name__)
 
 SEPARATORS = {",": "Comma (,)", ";": "Semicolon (;)", "\t": "Tab", "|": "Pipe (|)"}
 Cell = str | int | float | bool | date | datetime | time | timedelta | None
@@ -20,12 +31,8 @@ XLSX_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
-class ImportFileError(Exception):
+class ImportFileError(UserError):
     """The file as a whole cannot be imported; the message says why, plainly."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -34,22 +41,34 @@ class Table:
     headers: list[str]
     rows: Iterator[tuple[int, list[Cell]]]  # (row number as the spreadsheet shows it, cells)
     encoding: str = ""
+    estimated_rows: int = 0  # for the progress bar, the header included; 0: unknown
 
 
-def sniff_format(head: bytes) -> str:
+OLD_EXCEL_MESSAGE = (
+    "This is an old-style Excel (.xls) file. Save it as .xlsx or CSV and upload it again."
+)
+
+
+def sniff_format(head: bytes, *, xls: bool = False) -> str:
+    """ "xlsx", "csv", or "xls" when the caller reads old-style Excel files (else refused)."""
     if head.startswith(XLSX_MAGIC):
         return "xlsx"
     if head.startswith(OLD_EXCEL_MAGIC):
-        raise ImportFileError(
-            "This is an old-style Excel (.xls) file. Save it as .xlsx or CSV and upload it again."
-        )
+        if xls:
+            return "xls"
+        raise ImportFileError(OLD_EXCEL_MESSAGE)
     if b"\x00" in head:
         raise ImportFileError("This is not a CSV or XLSX file: it holds binary data.")
     return "csv"
 
 
+# The five bytes that Windows-1252 leaves undefined: no text file Excel writes holds them.
+_NOT_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+
+
 def _csv_encoding(handle: IO[bytes]) -> str:
-    """UTF-8 (BOM or not) when every byte decodes as UTF-8, else Windows-1252."""
+    """UTF-8 (BOM or not) when every byte decodes as UTF-8, else Windows-1252 when every byte
+    is one; else the file is refused, naming the line of the first byte that is neither."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     handle.seek(0)
     try:
@@ -57,22 +76,65 @@ def _csv_encoding(handle: IO[bytes]) -> str:
             decoder.decode(chunk)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
+        _check_cp1252(handle)
         return "cp1252"
     finally:
         handle.seek(0)
     return "utf-8-sig"
 
 
-def open_table(handle: IO[bytes], separator: str = ",") -> Table:
-    """Opens the table in `handle` (a binary file positioned anywhere)."""
+def _check_cp1252(handle: IO[bytes]) -> None:
+    handle.seek(0)
+    lines = 0
+    while chunk := handle.read(1 << 20):
+        found = _NOT_CP1252.search(chunk)
+        if found:
+            line = lines + chunk.count(b"\n", 0, found.start()) + 1
+            raise ImportFileError(
+                f"Line {line} of the file holds a byte (0x{found.group()[0]:02X}) that is not text "
+                "in UTF-8 or in Windows-1252: is it a CSV file? Save it again as CSV UTF-8 and "
+                "upload it again."
+            )
+        lines += chunk.count(b"\n")
+
+
+def open_table(handle: IO[bytes], separator: str = ",", *, xls: bool = False) -> Table:
+    """Opens the table in `handle` (a binary file positioned anywhere); old-style Excel files
+    only when `xls` (the import takes them), else refused with a plain message."""
     handle.seek(0)
     head = handle.read(4096)
     handle.seek(0)
     if not head.strip():
         raise ImportFileError("The file is empty.")
-    if sniff_format(head) == "xlsx":
+    found = sniff_format(head, xls=xls)
+    if found == "xlsx":
         return _open_xlsx(handle)
+    if found == "xls":
+        return _open_xls(handle)
     return _open_csv(handle, separator)
+
+
+def _open_xls(handle: IO[bytes]) -> Table:
+    """An old-style Excel workbook (the portal's learner import takes them: seed 003 §7.2d),
+    read with calamine; its errors file is written as XLSX."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        sheet = CalamineWorkbook.from_filelike(handle).get_sheet_by_index(0)
+        records = sheet.iter_rows()
+        first = next(records, None)
+    except (CalamineError, ValueError, OSError) as error:
+        raise ImportFileError(f"The XLS file cannot be opened ({error}).") from None
+    if first is None:
+        raise ImportFileError("The first sheet of the workbook is empty.")
+    headers = _xlsx_headers(first)
+    offset = (sheet.start or (0, 0))[0]
+
+    def rows() -> Iterator[tuple[int, list[Cell]]]:
+        for number, record in enumerate(records, start=offset + 2):
+            yield number, list(record)
+
+    return Table("xls", headers, rows())
 
 
 def _open_csv(handle: IO[bytes], separator: str) -> Table:
@@ -89,6 +151,12 @@ def _open_csv(handle: IO[bytes], separator: str) -> Table:
         raise ImportFileError("The file is empty.") from None
     except csv.Error as error:
         raise ImportFileError(f"Row 1 is not valid CSV ({error}).") from None
+    limits = xlsx_limits()
+    if len(headers) > limits.max_columns:
+        raise ImportFileError(
+            f"The header row has {len(headers):,} columns; this import reads at most "
+            f"{limits.max_columns:,}."
+        )
     if len(headers) == 1 and separator != "," and "," in headers[0]:
         raise ImportFileError(
             "The header row has one column only: is the separator right? This file looks "
@@ -100,6 +168,11 @@ def _open_csv(handle: IO[bytes], separator: str) -> Table:
         try:
             for record in reader:
                 number += 1
+                if number > limits.max_rows + 1:
+                    raise ImportFileError(
+                        f"The file has more than {limits.max_rows:,} rows after the header, "
+                        "the most this import reads: split it."
+                    )
                 yield number, list(record)
         except csv.Error as error:
             raise ImportFileError(
@@ -109,53 +182,87 @@ def _open_csv(handle: IO[bytes], separator: str) -> Table:
     return Table("csv", [h for h in headers], rows(), encoding)
 
 
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
-
-
-def _has_formulas(handle: IO[bytes]) -> bool:
-    """Whether any worksheet of the workbook holds a formula (an <f> element)."""
-    handle.seek(0)
-    try:
-        with zipfile.ZipFile(handle) as archive:
-            for name in archive.namelist():
-                if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
-                    continue
-                with archive.open(name) as sheet:
-                    tail = b""
-                    while chunk := sheet.read(1 << 20):
-                        if _FORMULA_TAG.search(tail + chunk):
-                            return True
-                        tail = chunk[-16:]
-    except (zipfile.BadZipFile, OSError) as error:
-        raise ImportFileError(f"The XLSX file cannot be opened ({error}).") from None
-    finally:
-        handle.seek(0)
-    return False
-
-
 def _open_xlsx(handle: IO[bytes]) -> Table:
-    """Most workbooks are read with calamine (fast). A workbook with formulas is read with
-    openpyxl, which tells which cells hold them, so each gets its own message."""
-    if _has_formulas(handle):
-        return _open_xlsx_with_openpyxl(handle)
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    try:
-        sheet = CalamineWorkbook.from_filelike(handle).get_sheet_by_index(0)
-        records = sheet.iter_rows()
-        first = next(records, None)
-    except (CalamineError, ValueError, OSError) as error:
-        raise ImportFileError(f"The XLSX file cannot be opened ({error}).") from None
+    """The first sheet, read by xlsx.py in a process of its own under a memory limit (see
+    there why), one row at a time as that process reads it."""
+    found: dict[str, int] = {}
+    rows = _xlsx_rows(handle, found)
+    first = next(rows, None)
     if first is None:
+        rows.close()
         raise ImportFileError("The first sheet of the workbook is empty.")
-    headers = _xlsx_headers(first)
-    offset = (sheet.start or (0, 0))[0]  # rows above the used area
+    headers = _xlsx_headers(first[1])
+    return Table("xlsx", headers, rows, estimated_rows=found.get("rows", 0))
 
-    def rows() -> Iterator[tuple[int, list[Cell]]]:
-        for number, record in enumerate(records, start=offset + 2):
-            yield number, list(record)
 
-    return Table("xlsx", headers, rows())
+def xlsx_limits() -> Limits:
+    from django.conf import settings
+
+    return Limits(
+        max_rows=settings.IMPORT_MAX_ROWS,
+        max_columns=settings.IMPORT_MAX_COLUMNS,
+        max_cell_chars=settings.IMPORT_MAX_CELL_CHARS,
+        memory_mb=settings.IMPORT_MEMORY_LIMIT_MB,
+    )
+
+
+def _xlsx_rows(handle: IO[bytes], found: dict[str, int]) -> Generator[tuple[int, list[Cell]]]:
+    """The rows as the reader process sends them; `found` gets "rows", its count of the
+    sheet's rows, before the first row comes."""
+    limits = xlsx_limits()
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as copy, tempfile.TemporaryFile() as errors:
+        handle.seek(0)
+        shutil.copyfileobj(handle, copy)
+        copy.flush()
+        handle.seek(0)
+        # Run as a script (not -m picsweb…): the reader needs neither Django nor Celery.
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-I", xlsx.__file__, limits.as_json(), copy.name],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+        assert process.stdout is not None
+        try:
+            for line in process.stdout:
+                item = json.loads(line, object_hook=_xlsx_value)
+                if isinstance(item, list):  # a batch of [number, cells]
+                    yield from item
+                elif "rows" in item:
+                    found["rows"] = item["rows"]
+                elif "error" in item:
+                    raise ImportFileError(item["error"])
+                else:
+                    return
+            process.wait()
+            errors.seek(0)
+            logger.warning(
+                "The XLSX reader stopped (exit %s): %s",
+                process.returncode,
+                errors.read()[-2000:].decode(errors="replace"),
+            )
+            # Without its last line, the reader was ended by the memory limit (an abort in
+            # C code that could not allocate) or killed.
+            raise ImportFileError(xlsx.MEMORY_MESSAGE.format(limit=limits.memory_mb))
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+            process.stdout.close()
+
+
+def _xlsx_value(item: dict[str, Any]) -> Any:
+    if len(item) == 1:
+        if "formula" in item:
+            return Formula(item["formula"])
+        if "date" in item:
+            return date.fromisoformat(item["date"])
+        if "datetime" in item:
+            return datetime.fromisoformat(item["datetime"])
+        if "time" in item:
+            return time.fromisoformat(item["time"])
+        if "seconds" in item:
+            return timedelta(seconds=item["seconds"])
+    return item
 
 
 def _xlsx_headers(first: list[Any]) -> list[str]:
@@ -163,39 +270,6 @@ def _xlsx_headers(first: list[Any]) -> list[str]:
     while headers and headers[-1] == "":
         headers.pop()
     return headers
-
-
-def _open_xlsx_with_openpyxl(handle: IO[bytes]) -> Table:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(handle, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-        raise ImportFileError(f"The XLSX file cannot be opened ({error}).") from None
-    sheet = workbook.worksheets[0]
-    # Cells are read with their type: a formula cell reads as its formula text ("=A1+1"),
-    # marked here as Formula so that text that merely starts with "=" is not taken for one.
-    cell_rows = sheet.iter_rows()
-    try:
-        first = [cell.value for cell in next(cell_rows)]
-    except StopIteration:
-        raise ImportFileError("The first sheet of the workbook is empty.") from None
-    headers = _xlsx_headers(first)
-
-    def rows() -> Iterator[tuple[int, list[Cell]]]:
-        try:
-            for number, record in enumerate(cell_rows, start=2):
-                yield (
-                    number,
-                    [
-                        Formula(cell.value) if cell.data_type == "f" else cell.value
-                        for cell in record
-                    ],
-                )
-        finally:
-            workbook.close()
-
-    return Table("xlsx", headers, rows())
 
 
 class Formula(str):

@@ -11,12 +11,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from learners.models import Provider
 from picsweb.access import provider_for
+from picsweb.errors import UserError
 from picsweb.imports import pipeline
 from picsweb.imports.forms import ImportUploadForm
 from picsweb.job_views import get_job_for_user
-from picsweb.models import ImportBatch
+from picsweb.models import ImportBatch, Provider
 from picsweb.typing import AuthenticatedHttpRequest
 
 
@@ -26,7 +26,7 @@ def import_confirm(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
     validation = get_job_for_user(request, code)
     try:
         apply_job = pipeline.import_confirm(validation=validation, user=request.user)
-    except pipeline.ImportDecisionError as error:
+    except UserError as error:
         messages.error(request, error.message)
         return redirect("jobs:detail", code=validation.code)
     return redirect("jobs:detail", code=apply_job.code)
@@ -38,7 +38,7 @@ def import_cancel(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     validation = get_job_for_user(request, code)
     try:
         pipeline.import_cancel(validation=validation)
-    except pipeline.ImportDecisionError as error:
+    except UserError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, "Import cancelled. Nothing was changed.")
@@ -54,7 +54,7 @@ def import_undo(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         raise Http404
     try:
         pipeline.import_undo(batch=batch, user=request.user)
-    except pipeline.UndoRefused as error:
+    except UserError as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -74,7 +74,9 @@ def import_upload(
     """The upload page of an import: the form, then the validation job. The caller has
     checked the role; the provider is one where the user holds the spec's role."""
     provider = provider_for(
-        request.user, spec.role, request.POST.get("provider") or request.GET.get("provider")
+        request.user,
+        spec.roles,
+        request.POST.get("provider") or request.GET.get("provider"),
     )
     form = ImportUploadForm(request.POST or None, request.FILES or None, spec=spec)
     if request.method == "POST" and form.is_valid():

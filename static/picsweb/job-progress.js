@@ -8,6 +8,7 @@
   var bar = box.querySelector(".picsweb-progress__bar");
   var text = box.querySelector("[data-job-progress-text]");
   var tag = document.querySelector("[data-job-status]");
+  bar.style.width = bar.dataset.percent + "%";  // set here: the CSP allows no inline style
   function poll() {
     fetch(box.dataset.statusUrl, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })

@@ -8,12 +8,13 @@
   var all = form.querySelector("[data-select-all-matching]");
   var rows = Array.prototype.slice.call(form.querySelectorAll("[data-learner-tick]"));
   var counter = form.querySelector("[data-selected-count]");
+  var noun = form.getAttribute("data-noun") || "learners";
   function update() {
     var ticked = rows.filter(function (r) { return r.checked; }).length;
     if (page) { page.checked = rows.length > 0 && ticked === rows.length; }
     if (counter) {
       counter.textContent = all && all.checked
-        ? "All " + Number(all.value).toLocaleString("en-GB") + " learners matching are selected"
+        ? "All " + Number(all.value).toLocaleString("en-GB") + " " + noun + " matching are selected"
         : ticked + " selected on this page";
     }
   }

@@ -53,19 +53,33 @@ def test_it_exports_the_cohort_and_lists_who_was_left_out(page, live_server, cel
     included = make_sendable(provider, 0)
     make_sendable(provider, 1, date_of_birth=None)  # left out: no date of birth
     make_learner(provider=provider, family_name="Elsewhere")  # another cohort
+    make_sendable(provider, 2, as_status=Learner.ASStatus.SENT)  # left out: Sent before
 
     sign_in(page, live_server.url, "pat", "a-long-test-password")
     page.goto(f"{live_server.url}/learners/")
-    expect(page.get_by_label("Update All")).not_to_contain_text("AS Cohort Export")
-    page.get_by_text("More").click()
+    expect(page.get_by_role("option", name="AS Cohort Export (needs a filter)")).to_be_disabled()
+    expect(page.get_by_text("To use AS Cohort Export, choose More")).to_be_visible()
+    page.get_by_text("More", exact=True).click()
     page.get_by_role("link", name="AS Cohort").click()
     page.get_by_label("AS Cohort").fill("VLLXJ7")
     page.get_by_role("button", name="Apply filters").click()
-    expect(page.get_by_text("2 learners", exact=True)).to_be_visible()
+    expect(page.get_by_text("3 learners", exact=True)).to_be_visible()
 
-    page.get_by_label("Select all 2 learners matching").check()
+    page.get_by_label("Select all 3 learners matching").check()
     page.get_by_label("Update All").select_option(label="AS Cohort Export")
     page.get_by_role("button", name="Run").click()
+
+    # The check: how many go in, who is left out and why, who was Sent before; nothing sent.
+    expect(
+        page.get_by_text("Nothing has been sent and no AS status has changed yet.")
+    ).to_be_visible(timeout=30_000)
+    expect(page.locator("[data-in-file]")).to_have_text("1 learner (2 if you tick Send again)")
+    expect(page.get_by_role("cell", name="Cohort2")).to_be_visible()  # the Sent-before table
+    expect(page.get_by_label("Send again")).not_to_be_checked()
+    expect(page.get_by_text("No date of birth.")).to_be_visible()
+    included.refresh_from_db()
+    assert included.as_status == ""
+    page.get_by_role("button", name="Confirm: make the file and mark as Sent").click()
 
     expect(page.get_by_text("do not open it in Excel")).to_be_visible(timeout=30_000)
     expect(page.get_by_role("heading", name="Learners left out, and why")).to_be_visible()
@@ -81,5 +95,5 @@ def test_it_exports_the_cohort_and_lists_who_was_left_out(page, live_server, cel
     expect(page.get_by_text("Sent to Apprenticeship Service").first).to_be_visible()
     included.refresh_from_db()
     assert included.as_status == Learner.ASStatus.SENT
-    (email,) = celery_worker.wait_for_email()
-    assert email["Subject"] == "Finished: AS Cohort Export"
+    subjects = {email["Subject"] for email in celery_worker.wait_for_email(count=2)}
+    assert subjects == {"Finished: AS Cohort Export check", "Finished: AS Cohort Export"}

@@ -8,8 +8,9 @@ from decimal import Decimal
 from lxml import etree
 from playwright.sync_api import expect
 
+from ilr_exports.models import IlrExport
 from ilr_exports.years import CURRENT_YEAR, schema_for
-from learners.models import Role
+from learners.models import Membership, Role
 from tests.browser.conftest import sign_in
 from tests.factories import (
     make_aim,
@@ -61,3 +62,38 @@ def test_it_creates_an_export_that_becomes_generated_and_downloads(
     assert doc.xpath("//i:ProvSpecLearnMon/text()", namespaces=ns) == ["LEEDS"]
     (email,) = celery_worker.wait_for_email()
     assert email["Subject"] == "Finished: ILR export"
+
+
+def test_it_never_submits_the_form_when_enter_is_pressed_in_a_search_box(page, live_server):
+    provider = make_provider(name="Northgate Training", ukprn="10012345")
+    make_user(provider=provider, roles=[Role.ILR_EXPORT], username="pat")
+    make_site(provider=provider, name="Online Academy", code="ONLINE")
+    make_site(provider=provider, name="York Campus", code="YORK")
+    sign_in(page, live_server.url, "pat", "a-long-test-password")
+    page.goto(f"{live_server.url}/ilr/create/")
+    search = page.get_by_label("Search sites")
+    search.fill("Online")
+    search.press("Enter")
+    page.wait_for_timeout(500)
+    expect(page.get_by_label("York Campus (YORK)")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Create an ILR export")).to_be_visible()
+    assert not IlrExport.objects.exists()
+    page.get_by_label("Online Academy (ONLINE)").check()
+    page.get_by_role("button", name="Create").click()
+    expect(page.get_by_text("has started in the background")).to_be_visible()
+    (record,) = IlrExport.objects.all()
+    assert record.filters["labels"] == {"sites": ["Online Academy (ONLINE)"]}
+
+
+def test_it_exports_the_ukprn_the_drop_down_shows(page, live_server):
+    first = make_provider(name="Northgate Training", ukprn="10012345")
+    second = make_provider(name="Southgate Skills", ukprn="10054321")
+    user = make_user(provider=first, roles=[Role.ILR_EXPORT], username="pat")
+    Membership.objects.create(user=user, provider=second, role=Role.ILR_EXPORT)
+    sign_in(page, live_server.url, "pat", "a-long-test-password")
+    page.goto(f"{live_server.url}/ilr/create/")
+    page.get_by_label("UKPRN").select_option(label="10054321 — Southgate Skills")
+    page.get_by_role("button", name="Create").click()
+    expect(page.get_by_text("has started in the background")).to_be_visible()
+    (record,) = IlrExport.objects.all()
+    assert record.provider == second

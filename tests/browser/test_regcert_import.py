@@ -6,7 +6,7 @@ from datetime import date
 from playwright.sync_api import expect
 
 from learners.models import Role
-from regcert.importing import COLUMNS
+from regcert.columns import COLUMNS
 from regcert.models import Registration
 from tests.browser.conftest import sign_in
 from tests.factories import make_aim, make_episode, make_learner, make_provider, make_user

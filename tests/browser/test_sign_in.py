@@ -30,3 +30,19 @@ def test_it_shows_a_wrong_password_in_the_error_summary(page, live_server):
     sign_in(page, live_server.url, "pat", "wrong")
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(page.get_by_role("link", name="Please enter a correct username")).to_be_visible()
+
+
+def test_it_runs_govuk_frontend_under_the_content_security_policy(page, live_server):
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    make_user(username="pat")
+    sign_in(page, live_server.url, "pat", "wrong")
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    # js-enabled.js marked the body and init-govuk.js started the components (from files:
+    # the policy allows no inline script).
+    expect(page.locator("body.js-enabled.govuk-frontend-supported")).to_have_count(1)
+    expect(page.locator("[data-govuk-error-summary-init]")).to_have_count(1)
+    assert violations == []

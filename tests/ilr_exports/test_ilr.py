@@ -15,7 +15,7 @@ from lxml import etree
 from ilr_exports.models import IlrExport
 from ilr_exports.services import ilr_validate, ilr_write
 from ilr_exports.years import CURRENT_YEAR, schema_for
-from learners.models import Role
+from learners.models import Membership, Role
 from picsweb import jobs
 from tests.factories import (
     make_aim,
@@ -26,6 +26,7 @@ from tests.factories import (
     make_officer,
     make_organisation,
     make_payment,
+    make_provider,
     make_site,
     make_tag,
 )
@@ -212,18 +213,13 @@ def test_it_lists_learners_who_would_make_the_file_invalid(personas):
     }
 
 
-def test_it_fails_validation_naming_the_learner_and_element(personas):
+def test_it_leaves_out_a_learner_whose_element_the_schema_refuses(personas):
     ilr_learner(personas.provider, "TOOLONG", aim={"standard_id": 123456})  # 6 digits
-    handle = io.BytesIO()
-    from datetime import datetime
-
-    ilr_write(
-        export=export(personas.provider), year=CURRENT_YEAR, at=datetime(2025, 10, 6), handle=handle
-    )
-    from ilr_exports.services import IlrExportError
-
-    with pytest.raises(IlrExportError, match=r"at learner TOOLONG: .*StdCode"):
-        ilr_validate(handle=handle, year=CURRENT_YEAR)
+    ilr_learner(personas.provider, "GOOD")
+    doc, written = build(export(personas.provider))
+    assert lrns(doc) == ["GOOD"]
+    ((problem,),) = [p.reasons for p in written.problems if p.lrn == "TOOLONG"]
+    assert problem.startswith("StdCode: ") and "123456" in problem
 
 
 class TestPages:
@@ -274,12 +270,11 @@ class TestPages:
         record = self.create(staff, personas.provider)
         assert record.status == "Failed"
         assert record.job is not None
-        assert "at learner TOOLONG" in record.job.error_message
-        assert "StdCode" in record.job.error_message
-        assert [p["lrn"] for p in record.job.report["problems"]] == ["NOPOST"]
+        assert "No learner can go in this file" in record.job.error_message
+        assert [p["lrn"] for p in record.job.report["problems"]] == ["NOPOST", "TOOLONG"]
         assert staff.get(f"/ilr/{record.code}/download/").status_code == 404
         page = staff.get(f"/ilr/{record.code}/").content.decode()
-        assert "at learner TOOLONG" in page and "NOPOST" in page
+        assert "StdCode: " in page and "NOPOST" in page
 
     def test_it_refuses_another_providers_ukprn_and_exports(self, personas, staff):
         assert staff.get(f"/ilr/create/?provider={personas.other_provider.code}").status_code == 404
@@ -296,6 +291,28 @@ class TestPages:
             "/ilr/create/", {"provider": personas.provider.code, "sites": [theirs.pk]}
         )
         assert response.status_code == 400
+        assert not IlrExport.objects.exists()
+
+    def test_it_never_exports_another_ukprn_with_the_filters_of_the_one_shown(
+        self, personas, staff
+    ):
+        second = make_provider(name="Southgate Skills", ukprn="10054321")
+        user = personas.by_role[Role.ILR_EXPORT]
+        Membership.objects.create(user=user, provider=second, role=Role.ILR_EXPORT)
+        site = make_site(provider=personas.provider, name="Leeds Campus")
+        response = staff.post(
+            "/ilr/create/",
+            {
+                "provider": second.code,
+                "shown": personas.provider.code,
+                "sites": [site.pk],
+                "monitoring_0": "site_code",
+            },
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "You chose UKPRN 10054321: its filters are shown now" in page
+        assert "Leeds Campus" not in page
         assert not IlrExport.objects.exists()
 
     def test_it_needs_the_ilr_export_role(self, personas):
@@ -318,3 +335,76 @@ def test_it_writes_the_file_from_the_command_line(personas, tmp_path):
     name = out.getvalue().strip()
     assert re.fullmatch(r"ILR-10012345-2526-\d{8}-\d{6}-01\.XML", name)
     assert schema_for(CURRENT_YEAR).validate(etree.parse(str(tmp_path / name)))
+
+
+def test_it_leaves_out_a_learner_with_any_aim_on_an_excluded_contract_whole(personas):
+    """Seed 001: Include in ILR Exports = No means no learner linked to that contract is
+    included, even one whose other aim is on a funded contract."""
+    p = personas.provider
+    funded = make_contract(provider=p, name="Funded")
+    private = make_contract(provider=p, name="Private", include_in_ilr_exports=False)
+    _, aim = ilr_learner(p, "MIXED", aim={"contract": funded})
+    make_aim(episode=aim.episode, aim_ref="ZWRK0001", aim_type=3, contract=private)
+    ilr_learner(p, "FUNDED", aim={"contract": funded})
+    doc, written = build(export(p))
+    assert lrns(doc) == ["FUNDED"]
+    filtered, _ = build(export(p, serial=2, filters={"contracts": [funded.pk]}))
+    assert lrns(filtered) == ["FUNDED"]
+    assert written.learners == 1
+
+
+def test_it_exports_a_learner_matched_by_subcontractor_with_all_their_aims(personas):
+    p = personas.provider
+    sub = make_organisation(provider=p, is_subcontractor=True)
+    other = make_organisation(provider=p, is_subcontractor=True)
+    _, aim = ilr_learner(p, "SUBBED", aim={"subcontractor": sub})
+    make_aim(episode=aim.episode, aim_ref="ZWRK0001", aim_type=3, subcontractor=other)
+    make_aim(episode=aim.episode, aim_ref="ZWRK0002", aim_type=3)
+    ilr_learner(p, "ELSEWHERE", aim={"subcontractor": other})
+    doc, _ = build(export(p, filters={"subcontractors": [sub.pk]}))
+    assert lrns(doc) == ["SUBBED"]
+    assert sorted(doc.xpath("//i:LearnAimRef/text()", namespaces=NS)) == [
+        "ZPROG001",
+        "ZWRK0001",
+        "ZWRK0002",
+    ]
+    assert schema_for(CURRENT_YEAR).validate(doc), schema_for(CURRENT_YEAR).error_log
+    by_contract, _ = build(export(p, serial=2, filters={"contracts": []}))
+    assert lrns(by_contract) == ["ELSEWHERE", "SUBBED"]
+
+
+def test_it_leaves_out_each_learner_with_a_value_the_schema_refuses_and_says_why(personas):
+    p = personas.provider
+    ilr_learner(p, "GOOD")
+    ilr_learner(p, "PIPE", email="jane|smith@example.com")
+    ilr_learner(p, "CAFE", provider_monitoring_a="café")
+    ilr_learner(p, "VTAB", given_names="Ja\x0bne")
+    doc, written = build(export(p))
+    assert lrns(doc) == ["GOOD"]
+    assert schema_for(CURRENT_YEAR).validate(doc), schema_for(CURRENT_YEAR).error_log
+    reasons = {problem.lrn: " ".join(problem.reasons) for problem in written.problems}
+    assert set(reasons) == {"PIPE", "CAFE", "VTAB"}
+    assert reasons["PIPE"].startswith("Email: ") and "jane|smith@example.com" in reasons["PIPE"]
+    assert reasons["CAFE"].startswith("ProvSpecLearnMon: ") and "café" in reasons["CAFE"]
+    assert reasons["VTAB"].startswith("GivenNames: ")
+    assert all("The ILR schema does not accept it." in r for r in reasons.values())
+
+
+def test_it_names_the_learner_whose_value_fails_the_schema_in_a_large_file(personas):
+    ilr_learner(personas.provider, "L000")
+    handle = io.BytesIO()
+    from datetime import datetime
+
+    ilr_write(
+        export=export(personas.provider), year=CURRENT_YEAR, at=datetime(2025, 10, 6), handle=handle
+    )
+    parts = re.match(rb"(.*?)(<Learner[ >].*</Learner>\n)(.*)", handle.getvalue(), re.DOTALL)
+    assert parts is not None
+    head, learner, tail = parts.groups()
+    learners = [learner.replace(b"L000", f"L{n:03d}".encode()) for n in range(400)]
+    learners[5] = learners[5].replace(b"<Sex>F</Sex>", b"<Sex>FF</Sex>")
+    assert re.search(rb"LearningProvider>\n<Learner[ >]", handle.getvalue())  # a line each
+    from ilr_exports.services import IlrExportError
+
+    with pytest.raises(IlrExportError, match=r"at learner L005: .*Sex"):
+        ilr_validate(handle=io.BytesIO(head + b"".join(learners) + tail), year=CURRENT_YEAR)

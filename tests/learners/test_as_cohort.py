@@ -9,7 +9,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from learners.as_cohort import HEADER, as_cohort_build, as_cohort_csv, as_cohort_files
+from learners.as_cohort import (
+    HEADER,
+    as_cohort_build,
+    as_cohort_csv,
+    as_cohort_files,
+    as_current_agreement_filter,
+)
 from learners.models import ASStatusChange, EmploymentStatus, Learner, Membership, Role
 from picsweb import jobs
 from picsweb.models import Job
@@ -78,11 +84,12 @@ def test_it_includes_a_learner_who_passes_every_rule(personas):
         ({"employment": None}, "No Employed employment status record with an AS Agreement ID."),
         (
             {"employment": {"as_agreement_id": ""}},
-            "No Employed employment status record with an AS Agreement ID.",
+            "The Employed status current on 23/11/2025 has no AS Agreement ID.",
         ),
         (
             {"employment": {"status": EmploymentStatus.Status.NOT_EMPLOYED_LOOKING}},
-            "No Employed employment status record with an AS Agreement ID.",
+            "The employment status on 23/11/2025 is Not employed, seeking and available for "
+            "work, not Employed.",
         ),
         ({"email": ""}, "No email address."),
     ],
@@ -171,6 +178,67 @@ def test_it_leaves_out_a_second_learner_with_the_same_uln_or_email(personas):
     assert export.exclusions[0].reasons == ["Learner A1 in this export has the same ULN."]
 
 
+def test_it_exports_the_employment_status_current_at_the_export_date(personas):
+    """The filter and the file follow one rule: the status current on the day."""
+    newer = sendable(personas.provider, lrn="NEWER", employment={"as_agreement_id": "X00445"})
+    make_employment(learner=newer, date_applies=date(2025, 10, 1), as_agreement_id="ZZZ999")
+    left = sendable(
+        personas.provider,
+        lrn="LEFT",
+        uln="2000000028",
+        email="left@example.com",
+        employment={"as_agreement_id": "X00445"},
+    )
+    make_employment(
+        learner=left,
+        date_applies=date(2025, 10, 1),
+        status=EmploymentStatus.Status.NOT_EMPLOYED_LOOKING,
+        as_agreement_id="",
+    )
+    future = sendable(
+        personas.provider,
+        lrn="FUTURE",
+        uln="1000000043",
+        email="future@example.com",
+        employment={"as_agreement_id": "X00445"},
+    )
+    make_employment(learner=future, date_applies=date(2026, 1, 5), as_agreement_id="ZZZ999")
+
+    found = as_current_agreement_filter(Learner.objects.all(), agreement_id="X00445", today=TODAY)
+    assert sorted(learner.lrn for learner in found) == ["FUTURE"]
+    newest = as_current_agreement_filter(Learner.objects.all(), agreement_id="ZZZ999", today=TODAY)
+    assert [learner.lrn for learner in newest] == ["NEWER"]
+
+    export = as_cohort_build(learners=Learner.objects.all(), today=TODAY)
+    rows = {cells[12]: cells[1] for _, cells in export.rows}
+    assert rows == {"NEWER": "ZZZ999", "FUTURE": "X00445"}
+    assert [(e.lrn, e.reasons) for e in export.exclusions] == [
+        (
+            "LEFT",
+            [
+                "The employment status on 23/11/2025 is Not employed, seeking and available "
+                "for work, not Employed."
+            ],
+        )
+    ]
+
+
+def test_it_lists_on_the_agreement_id_only_learners_employed_under_it_today(personas):
+    staff = personas.by_role[Role.LEARNER_LIST]
+    newer = sendable(personas.provider, lrn="NEWER", employment={"as_agreement_id": "X00445"})
+    make_employment(learner=newer, date_applies=date(2025, 10, 1), as_agreement_id="ZZZ999")
+    sendable(
+        personas.provider,
+        lrn="STILL",
+        uln="2000000028",
+        email="still@example.com",
+        employment={"as_agreement_id": "X00445"},
+    )
+    client = personas.client_for(staff)
+    listed = client.get("/learners/?as_agreement_id=X00445").context["page"].object_list
+    assert [learner.lrn for learner in listed] == ["STILL"]
+
+
 class TestTheJob:
     @pytest.fixture
     def staff(self, personas):
@@ -178,7 +246,7 @@ class TestTheJob:
         Membership.objects.create(user=user, provider=personas.provider, role=Role.LEARNER_LIST)
         return user
 
-    def run(self, personas, staff, filters, **data):
+    def run(self, personas, staff, filters, confirm=None, **data):
         client = personas.client_for(staff)
         response = client.post(
             "/learners/bulk/",
@@ -189,10 +257,107 @@ class TestTheJob:
                 **data,
             },
         )
-        job = Job.objects.get(code=response["Location"].split("/")[2])
+        check = Job.objects.get(code=response["Location"].split("/")[2])
+        jobs.job_run(job_id=check.pk)
+        check.refresh_from_db()
+        confirmed = client.post(f"/learners/as-cohort/{check.code}/confirm/", confirm or {})
+        job = Job.objects.get(code=confirmed["Location"].split("/")[2])
         jobs.job_run(job_id=job.pk)
         job.refresh_from_db()
         return client, job
+
+    def check(self, personas, staff, filters, **data):
+        client = personas.client_for(staff)
+        response = client.post(
+            "/learners/bulk/",
+            {
+                "provider": personas.provider.code,
+                "action": "as_cohort_export",
+                "filters": filters,
+                **data,
+            },
+        )
+        check = Job.objects.get(code=response["Location"].split("/")[2])
+        jobs.job_run(job_id=check.pk)
+        check.refresh_from_db()
+        return client, check
+
+    def test_it_checks_first_and_changes_nothing_until_confirmed(self, personas, staff):
+        good = sendable(personas.provider, as_cohort_code="C1")
+        sent = sendable(
+            personas.provider,
+            as_cohort_code="C1",
+            lrn="LRN0002",
+            uln="2000000028",
+            email="sent@example.com",
+            family_name="Sent",
+            as_status=Learner.ASStatus.SENT,
+        )
+        earlier = ASStatusChange.objects.create(
+            learner=sent, status=Learner.ASStatus.SENT, export_name="AS-cohort-old.csv"
+        )
+        sendable(personas.provider, as_cohort_code="C1", lrn="LRN0003", email="")
+        client, check = self.check(personas, staff, "as_cohort=C1", select_all="3")
+
+        assert check.status == Job.Status.SUCCEEDED and not check.result_file
+        assert (check.report["in_file"], check.report["ready"]) == (1, 2)
+        assert [e["lrn"] for e in check.report["excluded"]] == ["LRN0003"]
+        when = timezone.localtime(earlier.changed_at).strftime("%d/%m/%Y %H:%M")
+        assert check.report["sent_before"] == [
+            {"code": str(sent.code), "lrn": "LRN0002", "name": "Jane Sent", "when": when}
+        ]
+        good.refresh_from_db()
+        assert good.as_status == "" and ASStatusChange.objects.count() == 1
+        page = client.get(f"/jobs/{check.code}/").content.decode()
+        assert "Nothing has been sent and no AS status has changed yet." in page
+        assert 'name="send_again" type="checkbox" value="yes"' in page
+        assert when in page and "No email address." in page
+
+        confirmed = client.post(f"/learners/as-cohort/{check.code}/confirm/")
+        job = Job.objects.get(code=confirmed["Location"].split("/")[2])
+        again = client.post(f"/learners/as-cohort/{check.code}/confirm/")
+        assert again["Location"] == confirmed["Location"]  # one file per check
+        jobs.job_run(job_id=job.pk)
+        job.refresh_from_db()
+        assert job.status == Job.Status.SUCCEEDED and job.report["included"] == 1
+        sent_reason = [e["reasons"] for e in job.report["excluded"] if e["lrn"] == "LRN0002"]
+        assert sent_reason == [
+            [
+                f"Sent to the Apprenticeship Service before on {when[:10]}, and Send again "
+                "was not ticked."
+            ]
+        ]
+        good.refresh_from_db()
+        assert good.as_status == "sent"
+        assert ASStatusChange.objects.filter(job=job).get().learner == good
+
+    def test_it_sends_again_when_ticked(self, personas, staff):
+        sendable(personas.provider, as_cohort_code="C1", as_status=Learner.ASStatus.SENT)
+        _, job = self.run(
+            personas, staff, "as_cohort=C1", select_all="1", confirm={"send_again": "yes"}
+        )
+        assert job.status == Job.Status.SUCCEEDED and job.report["included"] == 1
+        assert ASStatusChange.objects.filter(job=job).count() == 1
+
+    def test_it_refuses_to_confirm_another_users_check(self, personas, staff):
+        sendable(personas.provider, as_cohort_code="C1")
+        _, check = self.check(personas, staff, "as_cohort=C1", select_all="1")
+        other = personas.client_for(personas.provider_admin)
+        assert other.post(f"/learners/as-cohort/{check.code}/confirm/").status_code == 404
+        assert Job.objects.count() == 1
+
+    def test_it_warns_to_upload_each_file_of_a_zip_separately(self, personas, staff):
+        job = Job.objects.create(
+            kind="learners.as_cohort",
+            owner=staff,
+            provider=personas.provider,
+            status=Job.Status.SUCCEEDED,
+            result_name="AS-cohort-10012345-20251123-090000.zip",
+            report={"included": 150, "files": 2, "excluded": []},
+        )
+        page = personas.client_for(staff).get(f"/jobs/{job.code}/").content.decode()
+        assert "upload each file to the Apprenticeship Service separately, as it is" in page
+        assert "do not open any of them in Excel" in page
 
     def test_it_exports_sets_the_status_and_records_who_and_which_file(self, personas, staff):
         good = sendable(personas.provider, as_cohort_code="C1")
@@ -259,6 +424,18 @@ class TestTheJob:
         assert "AS Cohort Export" not in [
             a.label for a in viewer.get("/learners/?as_cohort=C1").context["actions"]
         ]
+
+    def test_it_shows_the_action_disabled_with_the_reason_until_an_as_filter(self, personas, staff):
+        sendable(personas.provider, as_cohort_code="C1")
+        client = personas.client_for(staff)
+        page = client.get("/learners/").content.decode()
+        assert '<option value="as_cohort_export" disabled>AS Cohort Export' in page
+        assert "To use AS Cohort Export, choose More, then AS Agreement ID or AS Cohort" in page
+        filtered = client.get("/learners/?as_cohort=C1").content.decode()
+        assert '<option value="as_cohort_export">AS Cohort Export</option>' in filtered
+        assert "To use AS Cohort Export" not in filtered
+        viewer = personas.client_for(personas.by_role[Role.LEARNER_LIST])
+        assert "AS Cohort Export" not in viewer.get("/learners/").content.decode()
 
     def test_it_never_exports_another_providers_learner(self, personas, staff):
         theirs = sendable(personas.other_provider, as_cohort_code="C1")

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 
 from learners import bulk
 from learners.models import Role
-from picsweb.models import Job, JobLearner
+from picsweb.models import Job, JobRow
 from tests.factories import make_employment, make_learner
 
 
@@ -26,7 +26,7 @@ def post(client, provider, **data):
 
 
 def rows_of(response):
-    text = response.content.decode("utf-8-sig")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 
@@ -131,7 +131,7 @@ def test_it_runs_a_large_selection_as_a_job_with_the_learners_frozen(personas, v
     assert response["Location"] == f"/jobs/{job.code}/"
     assert job.kind == "learners.csv"
     assert job.params == {"filters": {}, "count": 3}
-    assert JobLearner.objects.filter(job=job).count() == 3
+    assert JobRow.objects.filter(job=job).count() == 3
     assert job.provider == personas.provider
 
 

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from learners.models import Learner, Provider, Role, ident_for, ident_number
+from picsweb.access import Access
 from tests.factories import make_episode, make_learner, make_user
 
 
@@ -48,16 +49,23 @@ def test_it_scopes_learners_to_providers_where_the_user_holds_the_role(personas)
     mine = make_learner(provider=personas.provider)
     theirs = make_learner(provider=personas.other_provider)
     viewer = personas.by_role[Role.LEARNER_LIST]
-    assert list(Learner.objects.visible_to(viewer, Role.LEARNER_LIST)) == [mine]
-    assert list(Learner.objects.visible_to(viewer, Role.ILR_EXPORT)) == []
-    assert list(Learner.objects.visible_to(personas.provider_admin, Role.ILR_EXPORT)) == [mine]
-    assert set(Learner.objects.visible_to(personas.superuser, Role.ILR_EXPORT)) == {mine, theirs}
-    assert list(Learner.objects.visible_to(personas.outsider, Role.LEARNER_LIST)) == [theirs]
+    assert list(Access(viewer).scoped(Learner.objects.all(), Role.LEARNER_LIST)) == [mine]
+    assert list(Access(viewer).scoped(Learner.objects.all(), Role.ILR_EXPORT)) == []
+    assert list(Access(personas.provider_admin).scoped(Learner.objects.all(), Role.ILR_EXPORT)) == [
+        mine
+    ]
+    assert set(Access(personas.superuser).scoped(Learner.objects.all(), Role.ILR_EXPORT)) == {
+        mine,
+        theirs,
+    }
+    assert list(Access(personas.outsider).scoped(Learner.objects.all(), Role.LEARNER_LIST)) == [
+        theirs
+    ]
 
 
 def test_it_gives_an_inactive_member_no_provider(personas):
     user = make_user(provider=personas.provider, roles=[Role.LEARNER_LIST], is_active=False)
-    assert not Provider.objects.with_role(user, Role.LEARNER_LIST).exists()
+    assert not Access(user).scoped(Provider.objects.all(), Role.LEARNER_LIST).exists()
 
 
 def test_it_loads_the_lars_standards(db):

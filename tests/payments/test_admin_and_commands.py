@@ -144,7 +144,7 @@ class TestReport:
         client = personas.client_for(personas.by_role[Role.PAYMENTS_IMPORT])
 
         def notes(query):
-            response = client.get(f"/payments/download/?format=csv&{query}")
+            response = client.post("/payments/download/", {"format": "csv", "query": query})
             text = b"".join(response.streaming_content).decode("utf-8-sig")
             return sorted(line.split(",")[16] for line in text.splitlines()[1:])
 

@@ -184,7 +184,10 @@ def test_it_undoes_an_import_and_refuses_once_a_record_changed(world, staff):
 def test_it_updates_the_same_records_from_an_edited_report(world, staff, file_format):
     first = make_payment(episode=world.episode, notes="one", user_fields={"PO NUMBER": "A"})
     second = make_payment(episode=world.later_episode, system_type="APTB_PMR1")
-    report = staff.get(f"/payments/download/?provider={world.provider.code}&format={file_format}")
+    report = staff.post(
+        "/payments/download/",
+        {"query": f"provider={world.provider.code}", "format": file_format},
+    )
     content = b"".join(report.streaming_content)
     edited = _edit_report(content, file_format, first.internal_id)
 
@@ -264,15 +267,17 @@ class TestAtTheDoor:
 class TestAccess:
     def test_it_refuses_people_without_the_payments_import_role(self, world, personas):
         client = personas.client_for(personas.by_role[Role.LEARNER_LIST])
-        for url in ("/payments/", "/payments/import/", "/payments/download/?format=csv"):
+        for url in ("/payments/", "/payments/import/"):
             assert client.get(url).status_code == 403
+        assert client.post("/payments/download/", {"format": "csv"}).status_code == 403
 
     def test_it_refuses_an_outsider_this_providers_pages_and_data(self, world, personas):
         make_payment(episode=world.episode, notes="ours")
         outsider = personas.client_for(personas.outsider)
         code = world.provider.code
         assert outsider.get(f"/payments/?provider={code}").status_code == 404
-        assert outsider.get(f"/payments/download/?provider={code}&format=csv").status_code == 404
+        download = {"query": f"provider={code}", "format": "csv"}
+        assert outsider.post("/payments/download/", download).status_code == 404
         response = outsider.post(
             "/payments/import/",
             {
@@ -282,7 +287,7 @@ class TestAccess:
             },
         )
         assert response.status_code == 404
-        own = outsider.get("/payments/download/?format=csv")
+        own = outsider.post("/payments/download/", {"format": "csv"})
         assert b"ours" not in b"".join(own.streaming_content)
 
     def test_it_lets_only_the_owner_confirm_cancel_or_undo(self, world, staff, personas):

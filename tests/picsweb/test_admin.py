@@ -73,7 +73,7 @@ def test_it_lets_only_superusers_manage_users(personas):
     assert personas.client_for(personas.superuser).get(url).status_code == 200
     # Provider admins manage the memberships of their own provider instead.
     memberships = personas.client_for(personas.provider_admin).get(
-        reverse("admin:learners_membership_changelist")
+        reverse("admin:picsweb_membership_changelist")
     )
     assert memberships.status_code == 200
     assert b"outsider" not in memberships.content

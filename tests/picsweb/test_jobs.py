@@ -10,7 +10,7 @@ from django.utils import timezone
 import tests.worker_jobs  # noqa: F401 - registers the test job kinds
 from learners.models import Membership, Role
 from picsweb import jobs
-from picsweb.models import Job, JobLearner
+from picsweb.models import Job, JobRow
 from tests.factories import make_learner
 
 
@@ -110,12 +110,12 @@ def test_it_freezes_the_selected_learners_when_the_job_starts(personas, owner):
         kind="tests.sleep",
         owner=owner,
         provider=personas.provider,
-        learners=Learner.objects.filter(pk__in=[learner.pk for learner in chosen]),
+        rows=Learner.objects.filter(pk__in=[learner.pk for learner in chosen]),
     )
     make_learner(provider=personas.provider)  # arrives later: not part of the job
     assert job.progress_total == 3
-    assert set(jobs.job_learners(job)) == set(chosen)
-    assert JobLearner.objects.filter(job=job).count() == 3
+    assert set(jobs.job_rows(job, Learner.objects.all())) == set(chosen)
+    assert JobRow.objects.filter(job=job).count() == 3
 
 
 def test_it_queues_the_task_only_after_the_transaction_commits(
@@ -134,7 +134,8 @@ class TestJobPages:
         from django.core.files.base import ContentFile
 
         job.refresh_from_db()
-        jobs.job_save_result(job=job, name="result.csv", content=ContentFile(b"a,b\r\n"))
+        job.result_name = "result.csv"
+        job.result_file.save("result.csv", ContentFile(b"a,b\r\n"))
         return job
 
     def test_it_lists_the_owners_jobs(self, personas, owner, job):

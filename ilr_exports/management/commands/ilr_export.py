@@ -16,6 +16,7 @@ from ilr_exports.services import (
 from ilr_exports.years import CURRENT_YEAR
 from learners.models import Contract, Organisation, Provider, Site, Tag
 from picsweb.commands import provider_by_ukprn
+from picsweb.errors import UserError
 
 
 class Command(BaseCommand):
@@ -58,7 +59,7 @@ class Command(BaseCommand):
                 filters=filters,
                 monitoring=monitoring,
             )
-        except IlrExportError as error:
+        except UserError as error:
             raise CommandError(error.message) from None
         name = ilr_file_name(ukprn=provider.ukprn, year=CURRENT_YEAR, at=at, serial=export.serial)
         path = Path(options["output_dir"]) / name
@@ -69,7 +70,7 @@ class Command(BaseCommand):
                 )
             if problem or not written.learners:
                 raise IlrExportError(problem or "No learner can go in this file.")
-        except IlrExportError as error:
+        except UserError as error:
             path.unlink(missing_ok=True)
             raise CommandError(error.message) from None
         export.file_name = name

@@ -46,3 +46,33 @@ def test_it_adds_learners_with_new_idents_when_run_again(db):
     assert Learner.objects.count() == 60
     idents = list(Learner.objects.values_list("episodes__ident", "provider"))
     assert len(set(idents)) == 60
+
+
+def test_it_makes_portal_managers_and_learners(db, client):
+    from picsweb.models import Role
+    from progress_apply.models import PortalLearner
+
+    call_command("seed_demo", learners=300, stdout=StringIO())
+    learners = PortalLearner.objects.all()
+    assert learners.count() == 301  # and the "learner" login
+    assert set(learners.values_list("year_group", flat=True)) <= {10, 11, 12, 13}
+    assert learners.never_logged_in().exists() and learners.locked().exists()
+    assert learners.filter(user__last_login__isnull=False, locked_at__isnull=True).exists()
+    for provider in Provider.objects.all():
+        for role in (Role.LEARNER_MANAGER, Role.PROVIDER_MANAGER, Role.USER_MANAGER):
+            assert provider.memberships.filter(role=role).exists()
+    assert (
+        client.post(
+            "/accounts/login/", {"username": "lm-northgate", "password": "picsweb-demo"}
+        ).status_code
+        == 302
+    )
+    assert client.get("/apply/").status_code == 200
+    client.logout()
+    assert (
+        client.post(
+            "/accounts/login/", {"username": "learner", "password": "picsweb-demo"}
+        ).status_code
+        == 302
+    )
+    assert client.get("/", follow=True).redirect_chain[-1][0] == "/apply/home/"

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from learners import demo
+from demo import services as demo
 
 
 class Command(BaseCommand):

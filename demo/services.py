@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -37,6 +38,7 @@ from learners.models import (
 from learners.reference_data import english_outcodes
 from picsweb.bulk import insert_objects
 
+PORTAL_ROLES = (Role.LEARNER_MANAGER, Role.PROVIDER_MANAGER, Role.USER_MANAGER)
 DEMO_PASSWORD = "picsweb-demo"  # noqa: S105 - printed by `make run`; demo data only
 DEMO_PROVIDERS = [
     ("10012345", "Northgate Training"),
@@ -50,11 +52,29 @@ DEMO_USERS: list[tuple[str, int | None, list[Role], str]] = [
     (
         "staff",
         0,
-        [r for r in Role if r not in (Role.PROVIDER_ADMIN, Role.LEARNER_MANAGER)],
+        [r for r in Role if r not in (Role.PROVIDER_ADMIN, *PORTAL_ROLES)],
         "every staff role at Northgate Training",
     ),
     ("viewer", 0, [Role.LEARNER_LIST], "Learner List only, Northgate Training"),
     ("riverside", 1, [Role.PROVIDER_ADMIN], "Provider Admin at Riverside College"),
+    # The portal (progress_apply): a learner, provider and user manager per provider, and a
+    # portal learner who has logged in before.
+    *[
+        (f"{who}-{slug}", index, [role], f"{role.label} at {name}")
+        for index, (slug, name) in enumerate(
+            [
+                ("northgate", "Northgate Training"),
+                ("riverside", "Riverside College"),
+                ("summit", "Summit Apprenticeships"),
+            ]
+        )
+        for who, role in (
+            ("lm", Role.LEARNER_MANAGER),
+            ("pm", Role.PROVIDER_MANAGER),
+            ("um", Role.USER_MANAGER),
+        )
+    ],
+    ("learner", 0, [], "portal learner at Northgate Training (Year 11)"),
 ]
 
 GIVEN = (
@@ -242,6 +262,7 @@ def seed_demo(
     standards = list(
         Standard.objects.filter(status__startswith="Approved").values_list("lars_code", "title")
     )
+    _make_portal_learners(rng, [pl.provider for pl in lists], min(learners, 3000))
     shares = [0.5, 0.3, 0.2]
     counts = [int(learners * share) for share in shares]
     counts[0] += learners - sum(counts)
@@ -487,3 +508,89 @@ def _make_payments(rng: random.Random, pl: _ProviderLists, episodes: list[Episod
             )
         )
     insert_objects(records)
+
+
+def _make_portal_learners(rng: random.Random, providers: list[Provider], count: int) -> None:
+    """Portal learners (progress_apply) in year groups 10-13, spread over the providers: about
+    a third never logged in (with issued passwords), a few locked out; plus the "learner"
+    demo login. Passwords of those who logged in are DEMO_PASSWORD, hashed once."""
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from progress_apply.models import PortalLearner
+    from progress_apply.rules import generated_password, username_base
+    from progress_apply.services import issued_encrypt, unusable_password
+
+    User = get_user_model()
+    demo = User.objects.get(username="learner")
+    if not PortalLearner.objects.filter(user=demo).exists():
+        demo.first_name, demo.last_name = "Lily", "Learner"
+        demo.last_login = timezone.now()
+        demo.save()
+        PortalLearner.objects.create(
+            user=demo,
+            provider=providers[0],
+            year_group=11,
+            date_of_birth=date(2009, 10, 1),
+            must_change_password=False,
+        )
+    start = PortalLearner.objects.count()
+    hashed = make_password(DEMO_PASSWORD)
+    now = timezone.now()
+    today = date.today()
+    with transaction.atomic():
+        users = []
+        profiles = []
+        for n in range(start, start + count):
+            given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+            never = rng.random() < 0.35
+            year = rng.randint(10, 13)
+            users.append(
+                User(
+                    username=f"{username_base(given, family)}{n}",
+                    first_name=given,
+                    last_name=family,
+                    email=f"{given}.{family}{n}@pupils.example.org".lower().replace("'", ""),
+                    password=unusable_password() if never else hashed,
+                    last_login=None if never else now - timedelta(days=rng.randint(0, 60)),
+                    date_joined=now,
+                )
+            )
+            profiles.append(
+                {
+                    "provider_id": providers[n % len(providers)].pk,
+                    "year_group": year,
+                    "date_of_birth": today.replace(year=today.year - year - 5)
+                    - timedelta(days=rng.randint(0, 364)),
+                    "postcode": "LS6 2AB",
+                    "issued_password": issued_encrypt(generated_password()) if never else "",
+                    "must_change_password": never,
+                    "locked_at": now if not never and rng.random() < 0.03 else None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        User.objects.bulk_create(users, batch_size=2000)
+        insert_objects(
+            [
+                PortalLearner(user_id=user.pk, **profile)
+                for user, profile in zip(users, profiles, strict=True)
+            ]
+        )
+        # Locked-out learners are locked where the log-in looks: django-axes' failure record.
+        from axes.models import AccessAttempt
+
+        AccessAttempt.objects.bulk_create(
+            AccessAttempt(
+                username=user.username.lower(),
+                ip_address="127.0.0.1",
+                user_agent="demo",
+                http_accept="",
+                path_info="/accounts/login/",
+                get_data="",
+                post_data="",
+                failures_since_start=settings.AXES_FAILURE_LIMIT,
+            )
+            for user, profile in zip(users, profiles, strict=True)
+            if profile["locked_at"]
+        )

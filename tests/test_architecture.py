@@ -1,0 +1,77 @@
+"""The shape of the code, as docs/architecture.md draws it: the core (picsweb/) depends on no
+app; each app depends on the core and learners/ only (ilr_exports may also read payments);
+demo/ may import everything; and no two modules import each other, however indirectly."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APPS = {"learners", "payments", "regcert", "ilr_exports", "progress_apply", "demo"}
+ALLOWED = {
+    "picsweb": set(),
+    "learners": {"picsweb"},
+    "payments": {"picsweb", "learners"},
+    "regcert": {"picsweb", "learners"},
+    "ilr_exports": {"picsweb", "learners", "payments"},
+    "progress_apply": {"picsweb", "learners"},
+    "demo": {"picsweb", *APPS},
+}
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for package in ALLOWED:
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            found[name.removesuffix(".__init__")] = path
+    return found
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return names
+
+
+def test_each_package_imports_only_what_it_may():
+    wrong = []
+    for name, path in _modules().items():
+        package = name.split(".")[0]
+        for imported in _imports(path):
+            top = imported.split(".")[0]
+            if top in ALLOWED and top != package and top not in ALLOWED[package]:
+                wrong.append(f"{name} imports {imported}")
+    assert wrong == []
+
+
+def test_no_modules_import_each_other():
+    modules = _modules()
+    graph = {
+        name: {i for i in _imports(path) if i in modules and i != name}
+        for name, path in modules.items()
+    }
+    seen: dict[str, int] = {}  # 1: on the current path, 2: done
+    cycles: list[list[str]] = []
+
+    def visit(node: str, trail: list[str]) -> None:
+        seen[node] = 1
+        for nxt in sorted(graph[node]):
+            if seen.get(nxt) == 1:
+                cycles.append([*trail[trail.index(nxt) :], nxt])
+            elif nxt not in seen:
+                visit(nxt, [*trail, nxt])
+        seen[node] = 2
+
+    for start in sorted(graph):
+        if start not in seen:
+            visit(start, [start])
+    assert cycles == []
