@@ -510,6 +510,11 @@ def _make_payments(rng: random.Random, pl: _ProviderLists, episodes: list[Episod
     insert_objects(records)
 
 
+def make_portal_learners(providers: list[Provider], count: int, seed: int = 3) -> None:
+    """`count` more demo portal learners at `providers` (the benchmarks fill a provider)."""
+    _make_portal_learners(random.Random(seed), providers, count)
+
+
 def _make_portal_learners(rng: random.Random, providers: list[Provider], count: int) -> None:
     """Portal learners (progress_apply) in year groups 10-13, spread over the providers: about
     a third never logged in (with issued passwords), a few locked out; plus the "learner"
