@@ -1,22 +1,27 @@
-"""The job that makes an ILR file."""
+"""The ILR export as an ExportSpec: Create freezes the learners its filters choose, and the
+job makes, validates and keeps the file for exactly those learners."""
 
 from __future__ import annotations
 
 import tempfile
+from typing import Any
 
 from django.core.files import File
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ilr_exports.models import IlrExport
 from ilr_exports.services import (
     ilr_aims,
+    ilr_export_record,
     ilr_file_name,
     ilr_learners,
     ilr_write_validated,
 )
-from ilr_exports.years import YEARS
-from learners.models import Role
-from picsweb import jobs
+from ilr_exports.years import YEARS, CollectionYear
+from learners.models import Learner, Provider, Role
+from picsweb import exports, jobs
 from picsweb.models import Job
 
 GENERATE = "ilr_exports.generate"
@@ -26,11 +31,15 @@ def run_generate(job: Job) -> None:
     export = IlrExport.objects.select_related("provider").get(code=job.params["export"])
     year = YEARS[export.year_code]
     at = timezone.localtime()
-    total = ilr_learners(export=export, aims=ilr_aims(export=export, year=year)).count()
-    progress = jobs.Progress(job, total=total)
+    progress = jobs.Progress(job, total=job.progress_total)
     with File(tempfile.TemporaryFile()) as handle:
         written, problem = ilr_write_validated(
-            export=export, year=year, at=at, handle=handle, progress=progress
+            export=export,
+            year=year,
+            at=at,
+            handle=handle,
+            progress=progress,
+            learners=exports.export_rows(job),
         )
         job.report = {
             "learners": written.learners,
@@ -52,13 +61,43 @@ def run_generate(job: Job) -> None:
     export.save(update_fields=["file_name", "learner_count"])
 
 
-jobs.register_kind(
-    jobs.JobKind(
-        name=GENERATE,
+def _provider_learners(provider: Provider) -> QuerySet[Learner]:
+    return Learner.objects.filter(provider=provider)
+
+
+ILR_EXPORT = exports.register_export(
+    exports.ExportSpec(
+        kind=GENERATE,
         label="ILR export",
         role=Role.ILR_EXPORT,
-        queue="exports",
+        scope=_provider_learners,
         run=run_generate,
         report_template="ilr_exports/_report.html",
+        direct=False,  # validated against the XSD, with a serial: always a job
     )
 )
+
+
+def ilr_export_create(
+    *,
+    provider: Provider,
+    user: Any,
+    year: CollectionYear,
+    filters: dict[str, Any],
+    monitoring: list[str],
+) -> IlrExport:
+    """Records the export with its serial and starts its job on the learners the filters
+    choose now (frozen: a learner added or changed before the worker starts is not in it)."""
+    with transaction.atomic():
+        export = ilr_export_record(
+            provider=provider, user=user, year=year, filters=filters, monitoring=monitoring
+        )
+        export.job = exports.export_job(
+            spec=ILR_EXPORT,
+            user=user,
+            provider=provider,
+            rows=ilr_learners(export=export, aims=ilr_aims(export=export, year=year)),
+            params={"export": str(export.code)},
+        )
+        export.save(update_fields=["job"])
+    return export

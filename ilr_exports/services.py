@@ -441,11 +441,14 @@ def ilr_write(
     at: datetime,
     handle: IO[bytes],
     progress: Any = None,
+    learners: QuerySet[Learner] | None = None,
 ) -> Written:
-    """Writes the file to `handle`; returns how many learners went in and who was left out."""
+    """Writes the file to `handle`; returns how many learners went in and who was left out.
+    `learners`: those the export froze when it was created (default: the filters, now)."""
     provider = export.provider
     aims = ilr_aims(export=export, year=year)
-    learners = ilr_learners(export=export, aims=aims)
+    if learners is None:
+        learners = ilr_learners(export=export, aims=aims)
     written = Written()
     checked = 0
     tags = _Tags(year.namespace)
@@ -564,6 +567,7 @@ def ilr_write_validated(
     at: datetime,
     handle: IO[bytes],
     progress: Any = None,
+    learners: QuerySet[Learner] | None = None,
 ) -> tuple[Written, str | None]:
     """ilr_write, with the file validated against the XSD as it is written; returns what
     went in and the first schema problem (None: valid)."""
@@ -575,6 +579,7 @@ def ilr_write_validated(
             at=at,
             handle=target,  # type: ignore[arg-type]
             progress=progress,
+            learners=learners,
         )
     except BaseException:
         target.process.kill()
@@ -607,28 +612,3 @@ def ilr_export_record(
             filters=filters,
             monitoring=monitoring,
         )
-
-
-def ilr_export_create(
-    *,
-    provider: Provider,
-    user: Any,
-    year: CollectionYear,
-    filters: dict[str, Any],
-    monitoring: list[str],
-) -> IlrExport:
-    """Records the export with its serial and queues its job."""
-    from picsweb import jobs
-
-    with transaction.atomic():
-        export = ilr_export_record(
-            provider=provider, user=user, year=year, filters=filters, monitoring=monitoring
-        )
-        export.job = jobs.job_start(
-            kind="ilr_exports.generate",
-            owner=user,
-            provider=provider,
-            params={"export": str(export.code)},
-        )
-        export.save(update_fields=["job"])
-    return export

@@ -6,38 +6,38 @@ import uuid
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from ilr_exports.forms import FILTERS, IlrExportForm
+from ilr_exports.jobs import ilr_export_create
 from ilr_exports.models import IlrExport
-from ilr_exports.services import IlrExportError, ilr_export_create
+from ilr_exports.services import IlrExportError
 from ilr_exports.years import CURRENT_YEAR
 from learners.models import Role
-from picsweb.access import provider_for, providers_for, providers_with_role, role_required
+from picsweb.access import request_access, role_required
 from picsweb.typing import AuthenticatedHttpRequest
 
 
 def _get_export_for_user(request: AuthenticatedHttpRequest, code: uuid.UUID) -> IlrExport:
-    return get_object_or_404(
-        IlrExport.objects.select_related("provider", "job", "created_by").filter(
-            provider__in=providers_for(request.user, Role.ILR_EXPORT)
-        ),
+    return request_access(request).get(
+        IlrExport.objects.select_related("provider", "job", "created_by"),
+        Role.ILR_EXPORT,
         code=code,
     )
 
 
 @role_required(Role.ILR_EXPORT)
 def export_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    exports = IlrExport.objects.filter(
-        provider__in=providers_for(request.user, Role.ILR_EXPORT)
-    ).select_related("provider", "job", "created_by")[:200]
+    exports = request_access(request).scoped(
+        IlrExport.objects.select_related("provider", "job", "created_by"), Role.ILR_EXPORT
+    )[:200]
     return render(request, "ilr_exports/list.html", {"exports": exports})
 
 
 @role_required(Role.ILR_EXPORT)
 def export_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    provider = provider_for(
-        request.user, Role.ILR_EXPORT, request.POST.get("provider") or request.GET.get("provider")
+    provider = request_access(request).provider(
+        Role.ILR_EXPORT, request.POST.get("provider") or request.GET.get("provider")
     )
     data = request.POST or None
     shown = request.POST.get("shown")
@@ -76,7 +76,7 @@ def export_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "provider": provider,
-            "providers": providers_with_role(request.user, Role.ILR_EXPORT),
+            "providers": request_access(request).providers(Role.ILR_EXPORT),
             "year": CURRENT_YEAR,
         },
         status=400 if data is not None else 200,

@@ -12,16 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
 
 from learners.models import Learner, Provider, Role
-from picsweb.typing import AuthenticatedHttpRequest
 
 
 @dataclass(frozen=True)
 class Selection:
-    request: AuthenticatedHttpRequest
+    """What the user chose on the list, resolved inside their provider (no request: an
+    action may run outside one)."""
+
+    user: User
     provider: Provider
     learners: QuerySet[Learner]
     count: int

@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from learners.as_cohort import as_current_agreement_filter
 from learners.models import EmploymentStatus, Learner, LearningDelivery
 from learners.services import ChoiceLists
+from picsweb.search import validate_search
 
 SORTS: dict[str, tuple[str, ...]] = {
     "name": ("family_name", "given_names", "id"),
@@ -28,20 +28,6 @@ PAGE_SIZES = (25, 50, 100, 200)
 MORE_FILTERS = ("as_agreement_id", "as_cohort")
 
 
-# The search's cost grows with its words (two prefix matches each): a name, an LRN or a ULN
-# fits well inside these.
-SEARCH_MAX_CHARS = 100
-SEARCH_MAX_WORDS = 5
-
-
-def _validate_search_words(value: str) -> None:
-    if len(value.split()) > SEARCH_MAX_WORDS:
-        raise ValidationError(
-            f"Search for at most {SEARCH_MAX_WORDS} words: a name, an LRN or a ULN",
-            code="too_many_words",
-        )
-
-
 def _aims_with(**lookups: Any) -> Exists:
     return Exists(LearningDelivery.objects.filter(learner=OuterRef("pk"), **lookups))
 
@@ -50,13 +36,7 @@ class LearnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
         label="Name, LRN or ULN",
-        max_length=SEARCH_MAX_CHARS,
-        validators=[_validate_search_words],
-        error_messages={
-            "max_length": (
-                f"Search for at most {SEARCH_MAX_CHARS} characters: a name, an LRN or a ULN"
-            )
-        },
+        validators=[validate_search],
     )
     site = django_filters.ChoiceFilter(field_name="site_id", label="Site", empty_label="Any")
     subcontractor = django_filters.ChoiceFilter(

@@ -42,8 +42,12 @@ AS_COHORT_CHECK_JOB = "learners.as_cohort.check"
 
 
 def job_learners(job: Job) -> QuerySet[Learner]:
-    """The learners frozen when the job started, still limited to the job's provider."""
-    return jobs.job_rows(job, Learner.objects.filter(provider=job.provider))
+    """The learners frozen when the export's job started, still limited to its provider."""
+    return exports.export_rows(job)
+
+
+def _provider_learners(provider: Provider) -> QuerySet[Learner]:
+    return Learner.objects.filter(provider=provider)
 
 
 def _csv_name(params: dict[str, Any]) -> str:
@@ -65,7 +69,7 @@ CSV_EXPORT = exports.register_export(
         kind=CSV_JOB,
         label="Download learners as CSV",
         role=Role.LEARNER_LIST,
-        scope=lambda provider: Learner.objects.filter(provider=provider),
+        scope=_provider_learners,
         write=_write_csv,
         file_name=_csv_name,
     )
@@ -76,7 +80,7 @@ def start_csv_download(selection: bulk.Selection) -> HttpResponseBase:
     """Small selections download at once; large ones run as a job (its page shows progress)."""
     return exports.export_start(
         spec=CSV_EXPORT,
-        user=selection.request.user,
+        user=selection.user,
         provider=selection.provider,
         rows=selection.learners,
         params={"filters": selection.filters},
@@ -136,14 +140,42 @@ def run_as_cohort_job(job: Job) -> None:
     as_cohort_mark_sent(export=export, job_id=job.pk, user_id=job.owner_id, export_name=name)
 
 
+# Seed 000: Run makes a check (who goes in, who is left out and why, who was Sent before);
+# the file is made, and statuses change, only when the user confirms it. Both always run as
+# jobs on the learners frozen at Run.
+AS_COHORT_CHECK = exports.register_export(
+    exports.ExportSpec(
+        kind=AS_COHORT_CHECK_JOB,
+        label="AS Cohort Export check",
+        role=Role.BULK_ACTIONS,
+        scope=_provider_learners,
+        run=run_as_cohort_check_job,
+        report_template="learners/_as_cohort_check.html",
+        direct=False,
+    )
+)
+AS_COHORT_FILE = exports.register_export(
+    exports.ExportSpec(
+        kind=AS_COHORT_JOB,
+        label="AS Cohort Export",
+        role=Role.BULK_ACTIONS,
+        scope=_provider_learners,
+        run=run_as_cohort_job,
+        report_template="learners/_as_cohort_report.html",
+        direct=False,
+    )
+)
+
+
 def start_as_cohort_export(selection: bulk.Selection) -> HttpResponse:
     """Run starts the check; the file is made only when the user confirms it."""
-    job = jobs.job_start(
-        kind=AS_COHORT_CHECK_JOB,
-        owner=selection.request.user,
+    job = exports.export_job(
+        spec=AS_COHORT_CHECK,
+        user=selection.user,
         provider=selection.provider,
-        params={"filters": selection.filters, "count": selection.count},
         rows=selection.learners,
+        params={"filters": selection.filters},
+        count=selection.count,
     )
     return redirect("jobs:detail", code=job.code)
 
@@ -162,42 +194,22 @@ def as_cohort_confirm(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Htt
         if check.status != Job.Status.SUCCEEDED:
             messages.error(request, "This check has not finished, so there is nothing to confirm.")
             return redirect("jobs:detail", code=check.code)
-        job = jobs.job_start(
-            kind=AS_COHORT_JOB,
-            owner=request.user,
+        job = exports.export_job(
+            spec=AS_COHORT_FILE,
+            user=request.user,
             provider=check.provider,
+            rows=job_learners(check),
             params={
                 "check": str(check.code),
                 "filters": check.params.get("filters"),
                 "send_again": request.POST.get("send_again") == "yes",
             },
-            rows=job_learners(check),
         )
         check.params["file_job"] = str(job.code)
         check.save(update_fields=["params"])
     return redirect("jobs:detail", code=job.code)
 
 
-jobs.register_kind(
-    jobs.JobKind(
-        name=AS_COHORT_CHECK_JOB,
-        label="AS Cohort Export check",
-        role=Role.BULK_ACTIONS,
-        queue="exports",
-        run=run_as_cohort_check_job,
-        report_template="learners/_as_cohort_check.html",
-    )
-)
-jobs.register_kind(
-    jobs.JobKind(
-        name=AS_COHORT_JOB,
-        label="AS Cohort Export",
-        role=Role.BULK_ACTIONS,
-        queue="exports",
-        run=run_as_cohort_job,
-        report_template="learners/_as_cohort_report.html",
-    )
-)
 bulk.register(
     bulk.BulkAction(
         name="as_cohort_export",

@@ -8,20 +8,14 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from learners import bulk
 from learners.filters import MORE_FILTERS, PAGE_SIZES, SORT_LABELS, SORTS, LearnerFilter
 from learners.models import Learner, LearningDelivery, Provider, Role
 from learners.services import learner_list_page, provider_choice_lists
-from picsweb.access import (
-    provider_for,
-    providers_for,
-    providers_with_role,
-    role_required,
-    roles_at,
-)
+from picsweb.access import request_access, role_required
 from picsweb.selection import SelectionError, resolve_selection
 from picsweb.typing import AuthenticatedHttpRequest
 
@@ -30,7 +24,7 @@ VIEW_KEYS = ("page", "sort", "per_page", "show", "provider")
 
 
 def _list_provider(request: AuthenticatedHttpRequest, code: str | None) -> Provider:
-    return provider_for(request.user, Role.LEARNER_LIST, code)
+    return request_access(request).provider(Role.LEARNER_LIST, code)
 
 
 def _filter_data(query: QueryDict) -> QueryDict:
@@ -62,13 +56,14 @@ def learner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         number=request.GET.get("page"),
     )
     in_use = learner_filter.filters_in_use() if valid else set()
+    roles = request_access(request).roles_at(provider)
     shown_more = {n for n in MORE_FILTERS if n in in_use or n in request.GET.getlist("show")}
     return render(
         request,
         "learners/list.html",
         {
             "provider": provider,
-            "providers": providers_with_role(request.user, Role.LEARNER_LIST),
+            "providers": request_access(request).providers(Role.LEARNER_LIST),
             "filter": learner_filter,
             "form": learner_filter.form,
             "page": page,
@@ -78,8 +73,8 @@ def learner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "per_page": per_page,
             "more_filters": MORE_FILTERS,
             "shown_more": shown_more,
-            "actions": bulk.actions_for(roles_at(request.user, provider), in_use),
-            "waiting_actions": bulk.unavailable_for(roles_at(request.user, provider), in_use),
+            "actions": bulk.actions_for(roles, in_use),
+            "waiting_actions": bulk.unavailable_for(roles, in_use),
             "filter_query": _filter_data(request.GET).urlencode(),
         },
     )
@@ -97,7 +92,7 @@ def learner_bulk(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     if not learner_filter.is_valid():
         raise Http404
     action = bulk.get_action(request.POST.get("action", ""))
-    roles = roles_at(request.user, provider)
+    roles = request_access(request).roles_at(provider)
     if action is None or not action.applies(roles, learner_filter.filters_in_use()):
         messages.error(request, "Choose an action from the Update All menu.")
         return _back_to_list(provider, filter_query)
@@ -113,7 +108,7 @@ def learner_bulk(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         messages.error(request, error.message)
         return _back_to_list(provider, filter_query)
     selection = bulk.Selection(
-        request=request,
+        user=request.user,
         provider=provider,
         learners=learners,
         count=count,
@@ -132,10 +127,9 @@ def _back_to_list(provider: Provider, filter_query: str) -> HttpResponse:
 
 @role_required(Role.LEARNER_LIST)
 def learner_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    learner = get_object_or_404(
-        Learner.objects.filter(
-            provider__in=providers_for(request.user, Role.LEARNER_LIST)
-        ).select_related("provider", "site", "main_officer"),
+    learner = request_access(request).get(
+        Learner.objects.select_related("provider", "site", "main_officer"),
+        Role.LEARNER_LIST,
         code=code,
     )
     aims = LearningDelivery.objects.select_related("standard", "contract", "subcontractor")

@@ -6,11 +6,16 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from payments.models import PaymentItem, PaymentRecord
+from picsweb.search import validate_search
 
 
 class PaymentReportFilter(django_filters.FilterSet):
-    learner = django_filters.CharFilter(method="filter_learner", label="Learner (LRN or name)")
-    ident = django_filters.CharFilter(field_name="episode__ident", label="Episode IDENT")
+    learner = django_filters.CharFilter(
+        method="filter_learner", label="Learner (LRN or name)", validators=[validate_search]
+    )
+    ident = django_filters.CharFilter(
+        field_name="episode__ident", label="Episode IDENT", validators=[validate_search]
+    )
     date_from = django_filters.DateFilter(
         method="filter_from", label="Payment date from", input_formats=["%d/%m/%Y", "%Y-%m-%d"]
     )

@@ -12,6 +12,8 @@ role at its provider. Every view asks the request's `Access` (``request.access``
   looked up only among the providers where the user holds the role, so another provider's
   object is a 404 that tells nothing. A model whose provider is not its own `provider` field
   names the path in a `PROVIDER_PATH` class attribute (a registration: ``learner__provider``).
+  Views look a learner, a registration or an ILR export up with `get` (the core imports no
+  app, so it has no per-model names for them); `job_for(code)` is the user's own job.
 
 Kinds of user still to come (the portal) fit here: a learner manager is a member with
 `Role.LEARNER_MANAGER`, narrowed further by `register_narrowing` (learner groups); a learner is
@@ -30,7 +32,8 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
-from picsweb.models import Membership, Provider, Role
+from picsweb.jobs import get_kind
+from picsweb.models import Job, Membership, Provider, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -146,6 +149,15 @@ class Access:
             raise Http404
         return found
 
+    def job_for(self, code: str) -> Job:
+        """The user's own job, while they still hold its kind's roles at its provider; else
+        404 (a job's owner may have lost a role since it ran)."""
+        owned = Job.objects.filter(code=code, owner_id=self.user.pk or 0)
+        job = owned.select_related("provider").first() if self.active else None
+        if job is None or job.provider_id not in self.provider_ids(*get_kind(job.kind).roles):
+            raise Http404
+        return job
+
 
 def access_for(user: AnyUser) -> Access:
     """The user's Access, kept on the user object (which lives for one request)."""
@@ -187,34 +199,3 @@ def role_required(*roles: Role) -> Callable[[ViewFunc], ViewFunc]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
-
-
-# The names views used before the Access object; each asks it, so the rule stays in one place.
-
-
-def providers_for(user: AnyUser, role: Role) -> QuerySet[Provider]:
-    return access_for(user).scoped(Provider.objects.all(), role)
-
-
-def providers_with_role(user: AnyUser, role: Role) -> list[Provider]:
-    return access_for(user).providers(role)
-
-
-def providers_with_roles(user: AnyUser, roles: tuple[Role, ...]) -> list[Provider]:
-    return access_for(user).providers(*roles)
-
-
-def provider_for(user: AnyUser, role: Role | tuple[Role, ...], code: str | None) -> Provider:
-    return access_for(user).provider(role, code)
-
-
-def roles_at(user: AnyUser, provider: Provider) -> set[Role]:
-    return access_for(user).roles_at(provider)
-
-
-def user_roles(user: AnyUser) -> set[Role]:
-    return access_for(user).roles()
-
-
-def is_admin_user(user: AnyUser) -> bool:
-    return access_for(user).may_enter_admin

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget, ManyToManyRawIdWidget
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -23,6 +23,7 @@ from import_export.admin import ImportMixin
 
 from picsweb.access import request_access
 from picsweb.models import Membership, Provider, Role
+from picsweb.search import search_refusal
 
 
 class PicswebAdminSite(admin.AdminSite):
@@ -149,6 +150,15 @@ class ProviderScopedAdmin(_ScopedChoicesMixin, admin.ModelAdmin):  # type: ignor
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._allowed(request)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        refusal = search_refusal(search_term)
+        if refusal:
+            self.message_user(request, refusal, level=messages.ERROR)
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
 
 
 class ProviderScopedTabularInline(_ScopedChoicesMixin, admin.TabularInline):  # type: ignore[type-arg]

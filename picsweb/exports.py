@@ -1,11 +1,13 @@
-"""Every download of a list, beside the import pipeline: an `ExportSpec` says who may export
-(role), what the file is called, how it is written, on which queue and what it acts on
-(`scope`: the rows of a provider it may take); `register_export` makes its job kind.
+"""Every export, beside the import pipeline: an `ExportSpec` says who may export (role), what
+the file is called, how it is written, on which queue and what it acts on (`scope`: the rows
+of a provider it may take); `register_export` makes its job kind.
 
-`export_start` is the one way an export starts: at most DIRECT_DOWNLOAD_LIMIT rows download
-at once; more run as a job, whose rows are frozen at that moment (one INSERT ... SELECT into
+`export_start` is the one way a download from a page starts: at most DIRECT_DOWNLOAD_LIMIT
+rows download at once; more run as a job. `export_job` is the one way an export's job
+starts (export_start's, and those of exports that always run as a job: the AS cohort's check
+and file, the ILR return): its rows are frozen at that moment (one INSERT ... SELECT into
 `JobRow`), so the file holds exactly the rows the user chose, whatever changes before the
-worker gets to it.
+worker gets to it. The job reads them back with `export_rows(job)`.
 """
 
 from __future__ import annotations
@@ -44,10 +46,20 @@ class ExportSpec:
     label: str
     role: Role
     scope: Callable[[Provider], QuerySet[Any]]  # the rows of a provider it may act on
-    write: ExportWriter  # the file, from the rows (safe from formula injection)
-    file_name: Callable[[dict[str, Any]], str]  # from the params (e.g. the format)
+    # The file, from the rows (safe from formula injection), and its name from the params.
+    # An export whose job does more than write a file (a check, a validated return) gives
+    # `run` instead, and reads its frozen rows with `export_rows`.
+    write: ExportWriter | None = None
+    file_name: Callable[[dict[str, Any]], str] | None = None
+    run: Callable[[Job], None] | None = None
     also_roles: tuple[Role, ...] = field(default=())  # needed too, at the same provider
     queue: str = "exports"
+    report_template: str = ""  # the job page's partial for job.report
+    direct: bool = True  # small selections download at once (False: always a job)
+
+    def __post_init__(self) -> None:
+        if (self.run is None) == (self.write is None or self.file_name is None):
+            raise ValueError(f"{self.kind}: give either write and file_name, or run")
 
     @property
     def roles(self) -> tuple[Role, ...]:
@@ -65,8 +77,9 @@ def register_export(spec: ExportSpec) -> ExportSpec:
             label=spec.label,
             role=spec.role,
             queue=spec.queue,
-            run=_run_export,
+            run=spec.run or _run_export,
             also_roles=spec.also_roles,
+            report_template=spec.report_template,
         )
     )
     return spec
@@ -87,20 +100,43 @@ def export_start(
     params = params or {}
     if count is None:
         count = rows.count()
-    if count <= settings.DIRECT_DOWNLOAD_LIMIT:
+    if spec.direct and count <= settings.DIRECT_DOWNLOAD_LIMIT:
+        assert spec.write is not None and spec.file_name is not None
         name = spec.file_name(params)
         content = spec.write(rows=rows, provider=provider, params=params, progress=None)
         return FileResponse(
             content, as_attachment=True, filename=name, content_type=_content_type(name)
         )
-    job = jobs.job_start(
-        kind=spec.kind,
-        owner=user,
-        provider=provider,
-        params={**params, "count": count},
-        rows=rows,
-    )
+    job = export_job(spec=spec, user=user, provider=provider, rows=rows, params=params, count=count)
     return redirect("jobs:detail", code=job.code)
+
+
+def export_job(
+    *,
+    spec: ExportSpec,
+    user: User,
+    provider: Provider,
+    rows: QuerySet[Any],
+    params: dict[str, Any] | None = None,
+    count: int | None = None,
+) -> Job:
+    """The export's job, acting on exactly `rows` (frozen now, kept inside the spec's scope
+    of the provider, whatever the caller passed)."""
+    if rows.model is not spec.scope(provider).model:
+        raise TypeError(f"{spec.kind} acts on {spec.scope(provider).model.__name__} rows")
+    in_scope = spec.scope(provider).filter(pk__in=rows.values("pk"))
+    job = jobs.job_start(
+        kind=spec.kind, owner=user, provider=provider, params=dict(params or {}), rows=in_scope
+    )
+    # How many the user chose (the list's N), else how many were frozen.
+    job.params["count"] = count if count is not None else job.progress_total
+    job.save(update_fields=["params"])
+    return job
+
+
+def export_rows(job: Job) -> QuerySet[Any]:
+    """The rows an export job froze when it started, still inside its provider's scope."""
+    return jobs.job_rows(job, _EXPORTS[job.kind].scope(job.provider))
 
 
 _CONTENT_TYPES = {
@@ -115,7 +151,8 @@ def _content_type(name: str) -> str:
 
 def _run_export(job: Job) -> None:
     spec = _EXPORTS[job.kind]
-    rows = jobs.job_rows(job, spec.scope(job.provider))
+    assert spec.write is not None and spec.file_name is not None
+    rows = export_rows(job)
     content = spec.write(
         rows=rows, provider=job.provider, params=job.params, progress=jobs.Progress(job)
     )

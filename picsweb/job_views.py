@@ -15,12 +15,7 @@ from picsweb.typing import AuthenticatedHttpRequest
 
 def get_job_for_user(request: AuthenticatedHttpRequest, code: str) -> Job:
     """The owner's job, while they still hold its roles at its provider; otherwise 404."""
-    job = Job.objects.filter(code=code, owner=request.user).select_related("provider").first()
-    if job is None:
-        raise Http404
-    if job.provider not in request_access(request).providers(*get_kind(job.kind).roles):
-        raise Http404
-    return job
+    return request_access(request).job_for(code)
 
 
 @login_required

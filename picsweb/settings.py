@@ -152,6 +152,10 @@ CACHES: dict[str, Any] = {
 # Web requests only (picsweb.db.use_web_statement_timeout, from wsgi.py): PostgreSQL cancels a
 # statement running longer than this; 0 turns it off. The worker has no such limit.
 DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000)
+# Every search box, on pages and in the admin: its cost grows with its words (two prefix
+# matches each); a name, an LRN or a ULN fits well inside these (picsweb.search).
+SEARCH_MAX_CHARS = env_int("SEARCH_MAX_CHARS", 100)
+SEARCH_MAX_WORDS = env_int("SEARCH_MAX_WORDS", 5)
 
 # One password rule for staff and portal learners (seed 003 §3.4): 6-20 characters, at least
 # one letter and one digit or symbol; common passwords and ones like the username refused.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -63,7 +64,7 @@ def learner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if show is None:
         raise Http404
     learners = show.filter(_learners(request))
-    search = request.GET.get("q", "").strip()
+    search = request.GET.get("q", "").strip()[: settings.SEARCH_MAX_CHARS]
     provider_code = request.GET.get("provider", "")
     if provider_code:
         provider = request_access(request).provider(LM, provider_code)

@@ -6,19 +6,24 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from learners.models import LearningDelivery
+from picsweb.search import validate_search
 from regcert.models import Registration
 
 
 class RegistrationFilter(django_filters.FilterSet):
-    learner = django_filters.CharFilter(method="filter_learner", label="Learner (name, LRN, ULN)")
+    learner = django_filters.CharFilter(
+        method="filter_learner", label="Learner (name, LRN, ULN)", validators=[validate_search]
+    )
     status = django_filters.ChoiceFilter(
         choices=Registration.Status.choices, label="Status", empty_label="Any"
     )
     awarding_organisation = django_filters.CharFilter(
-        method="filter_awarding", label="Awarding organisation"
+        method="filter_awarding", label="Awarding organisation", validators=[validate_search]
     )
     qualification = django_filters.CharFilter(
-        field_name="qualification_number", label="Qualification number"
+        field_name="qualification_number",
+        label="Qualification number",
+        validators=[validate_search],
     )
     registered_from = django_filters.DateFilter(
         field_name="registration_date",

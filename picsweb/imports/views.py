@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from picsweb.access import provider_for
+from picsweb.access import request_access
 from picsweb.errors import UserError
 from picsweb.imports import pipeline
 from picsweb.imports.forms import ImportUploadForm
@@ -73,8 +73,7 @@ def import_upload(
 ) -> HttpResponse:
     """The upload page of an import: the form, then the validation job. The caller has
     checked the role; the provider is one where the user holds the spec's role."""
-    provider = provider_for(
-        request.user,
+    provider = request_access(request).provider(
         spec.roles,
         request.POST.get("provider") or request.GET.get("provider"),
     )

@@ -262,6 +262,28 @@ class TestPages:
         assert first.file_name in listing and "Generated" in listing
         assert [m.subject for m in mail.outbox] == ["Finished: ILR export"] * 2
 
+    def test_it_exports_the_learners_its_filters_chose_at_create_frozen(self, personas, staff):
+        ilr_learner(personas.provider, "LRN1")
+        ilr_learner(personas.provider, "LRN2")
+        response = staff.post(
+            "/ilr/create/",
+            {
+                "provider": personas.provider.code,
+                **{f"monitoring_{n}": "as_entered" for n in range(4)},
+            },
+        )
+        assert response.status_code == 302
+        record = IlrExport.objects.latest("id")
+        assert record.job is not None and record.job.progress_total == 2
+        ilr_learner(personas.provider, "LRN3")  # matches, but arrives after Create
+
+        jobs.job_run(job_id=record.job.pk)
+
+        record.refresh_from_db()
+        download = staff.get(f"/ilr/{record.code}/download/")
+        doc = etree.fromstring(b"".join(download.streaming_content))
+        assert (record.learner_count, lrns(doc)) == (2, ["LRN1", "LRN2"])
+
     def test_it_fails_an_invalid_file_naming_the_learner_but_keeps_the_report(
         self, personas, staff
     ):

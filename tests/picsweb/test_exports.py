@@ -1,0 +1,51 @@
+"""export_job, the one way an export's job starts: it freezes only rows inside the spec's
+scope of the job's provider, whatever the caller passes, and every export kind goes through
+a registered ExportSpec."""
+
+import pytest
+
+from learners.jobs import AS_COHORT_CHECK
+from learners.models import Learner
+from picsweb import exports, jobs
+from tests.factories import make_learner
+
+
+def test_it_never_freezes_another_providers_rows(personas):
+    ours = make_learner(provider=personas.provider)
+    theirs = make_learner(provider=personas.other_provider)
+    user = personas.by_role[next(iter(personas.by_role))]
+
+    job = exports.export_job(
+        spec=AS_COHORT_CHECK,
+        user=user,
+        provider=personas.provider,
+        rows=Learner.objects.filter(pk__in=[ours.pk, theirs.pk]),
+    )
+
+    assert list(exports.export_rows(job)) == [ours]
+    assert (job.progress_total, job.params["count"]) == (1, 1)
+
+
+def test_it_refuses_rows_of_another_model(personas):
+    with pytest.raises(TypeError):
+        exports.export_job(
+            spec=AS_COHORT_CHECK,
+            user=personas.by_role[next(iter(personas.by_role))],
+            provider=personas.provider,
+            rows=personas.provider.__class__.objects.all(),
+        )
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "learners.csv",
+        "learners.as_cohort.check",
+        "learners.as_cohort",
+        "regcert.export",
+        "payments.report",
+        "ilr_exports.generate",
+    ],
+)
+def test_every_export_kind_is_an_export_spec(kind):
+    assert jobs.get_kind(kind).name in exports._EXPORTS
