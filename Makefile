@@ -8,7 +8,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/picsweb
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install setup lint typecheck migrations-check pytest pytest-sqlite bench clean
+.PHONY: run test install setup lint typecheck migrations-check pytest pytest-sqlite bench audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,13 @@ setup: $(STAMP)
 
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Needs PyPI's advisory database (not part of `make test`); --strict fails when a package could
+# not be checked, instead of "No known vulnerabilities found" after skipping them all.
+audit: $(STAMP)
+	$(PYTHON) -m venv var/audit
+	var/audit/bin/pip install --quiet pip-audit==2.10.1
+	var/audit/bin/pip-audit --strict --desc --path $(wildcard $(VENV)/lib/python3*/site-packages)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -160,3 +160,16 @@ def test_it_refuses_an_oversize_upload_without_reading_it(gunicorn_site):
     finally:
         sock.close()
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+
+
+def test_docker_compose_has_no_usable_default_secret_key():
+    """Each SECRET_KEY in docker-compose.yml must come from the environment, refusing to
+    start without it (``${SECRET_KEY:?...}``), never a value a deployment could keep."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text()
+    values = re.findall(r"^\s*-?\s*SECRET_KEY\s*[:=]\s*(.+)$", text, flags=re.MULTILINE)
+    assert values, "docker-compose.yml sets no SECRET_KEY"
+    for value in values:
+        assert re.fullmatch(r"""["']?\$\{SECRET_KEY:\?[^}]*\}["']?""", value.strip()), value
