@@ -64,6 +64,7 @@ def _env(mail_dir: Path) -> dict[str, str]:
         "EMAIL_FILE_PATH": str(mail_dir),
         "DB_CONN_MAX_AGE": "0",
         "JOB_HEARTBEAT_SECONDS": "1",  # so tests can see a quiet job's heartbeat
+        "IMPORT_MEMORY_LIMIT_MB": "128",  # so a 4 MB workbook can overrun the reader's limit
     }
 
 

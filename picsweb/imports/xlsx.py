@@ -272,34 +272,64 @@ def read_rows(
 # Formula elements, prefixed or not; each pattern starts with a literal, so it is searched for
 # quickly. A false match (an element merely named f) only sends the file the slower way.
 _FORMULA_TAGS = (re.compile(rb"<f[\s/>]"), re.compile(rb":f[\s/>]"))
+# A reference written as no usual writer does (r = 'XFD1', r='A1', a lower-case column) would
+# escape the patterns below: such a sheet is read the streaming way, which reads every form.
+_UNUSUAL_REF = re.compile(rb"""\br(?:\s+=|=\s|='|="[a-z])""")
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+# calamine holds the rectangle from the first to the last cell, filled or not. A sheet whose
+# rectangle is much larger than the cells it holds (A1 and GR500001) is read the streaming way.
+RECTANGLE_SLACK = 2_000_000  # cells of rectangle beyond four times the real ones
 
 
 def _scan_sheet(archive: zipfile.ZipFile, name: str, limits: Limits) -> tuple[bool, int]:
-    """Whether the sheet holds formulas (and must be parsed), and about how many rows it has;
-    refuses a cell or row beyond the limits. A reference written unusually (r = 'XFD1')
-    escapes these patterns, not the memory limit."""
+    """Whether the sheet must be parsed (it holds formulas, references written unusually or a
+    rectangle far larger than its cells), and about how many rows it has; refuses a cell or
+    row beyond the limits."""
     letters = len(column_letters(limits.max_columns))
     digits = len(str(limits.max_rows + 1))
     # Only references long enough to pass a limit come back to Python.
     far_column = re.compile(rb'r="([A-Z]{%d,})(\d+)"' % letters)
     far_row = re.compile(rb'r="[A-Z]{0,3}(\d{%d,})"' % digits)
     parse = False
-    count = 0
+    count = cells = referenced = max_row = 0
+    max_column = 1
     tail = b""
     with archive.open(name) as sheet:
         while chunk := sheet.read(1 << 20):
             text = tail + chunk
             parse = parse or any(p.search(text) for p in _FORMULA_TAGS)
+            parse = parse or _UNUSUAL_REF.search(text) is not None
             count += chunk.count(b"<row")
+            cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b":c ")
+            referenced += chunk.count(b'<c r="') + chunk.count(b':c r="')
+            max_row = max([max_row, *map(int, _ROW_REF.findall(text))])
+            max_column = _widest_short_column(text, max_column, letters)
             for found_letters, found_row in set(far_column.findall(text)):
                 column = _column_number(found_letters.decode())
                 if column > limits.max_columns:
                     _too_far_right(int(found_row), column, limits)
+                max_column = max(max_column, column)
             for found_row in set(far_row.findall(text)):
                 if int(found_row) > limits.max_rows + 1:
                     _too_far_down(int(found_row), limits)
+                max_row = max(max_row, int(found_row))
             tail = chunk[-40:]
-    return parse, count
+    rectangle = max(max_row, count) * max_column
+    # A cell without its reference first is placed by position, which the counts above cannot
+    # bound: also the streaming way.
+    sparse = rectangle > 4 * cells + RECTANGLE_SLACK or referenced != cells
+    return parse or sparse, count
+
+
+def _widest_short_column(text: bytes, widest: int, letters: int) -> int:
+    """The widest column named by fewer letters than `far_column` looks for (A–Z when the
+    column limit needs two letters), found by substring search alone."""
+    if letters > 2:
+        return max(widest, 26 ** (letters - 1))  # cannot tell cheaply: assume the widest
+    for column in range(26, widest, -1):
+        if b'r="%s' % column_letters(column).encode() in text:
+            return column
+    return widest
 
 
 def _too_far_right(number: int, column: int, limits: Limits) -> None:
@@ -379,7 +409,7 @@ def _row_cells(
             continue
         ref = cell.get("r")
         if ref is not None:
-            match = _CELL_REF.match(ref)
+            match = _CELL_REF.match(ref.strip().upper())
             if match is None:
                 raise XlsxError(f"Row {number} has a cell named {ref[:20]!r}.")
             column = _column_number(match.group(1))

@@ -170,7 +170,7 @@ def test_it_reads_dates_numbers_and_shared_strings(world):
 def test_a_far_cell_written_unusually_still_only_fails_its_file(world):
     far = "<row r='1048576'><c r = 'XFD1048576' t='inlineStr'><is><t>x</t></is></c></row>"
     data = xlsx([HEADER, good_row(2), far])
-    with pytest.raises(ImportFileError, match=r"column XFD|needs more memory than allowed"):
+    with pytest.raises(ImportFileError, match="Row 1,048,576 has a cell in column XFD"):
         validate(world.provider, data)
 
 
@@ -197,3 +197,42 @@ def test_the_progress_bar_knows_an_xlsx_files_length_before_its_rows_are_read(
     monkeypatch.setattr(jobs.Progress, "__call__", spy)  # watches it; the rows stay real
     jobs.job_run(job_id=job.pk)
     assert totals[0] == (2000, 2500)  # the first chunk already counts against the whole
+
+
+def test_a_sheet_of_two_cells_far_apart_is_read_by_its_cells_within_the_limits(world, settings):
+    """A1 and GR500001 are both within the limits, but the rectangle between them is 100
+    million cells: read the cells, not the rectangle."""
+    settings.IMPORT_MEMORY_LIMIT_MB = 300
+    far = row(500001, inline("GR500001", "far"))
+    data = xlsx([HEADER, good_row(2), far])
+    summary = validate(world.provider, data)
+    assert (summary.rows, summary.accepted) == (2, 1)
+    assert problems(summary) == [
+        (500001, "", "This row has more cells than the header row has columns.")
+    ]
+
+
+@pytest.mark.parametrize(
+    "far",
+    [
+        "<row r='9'><c r='XFD9' t='inlineStr'><is><t>x</t></is></c></row>",
+        '<row r="9"><c r="xfd9" t="inlineStr"><is><t>x</t></is></c></row>',
+        '<row r="9"><c t="inlineStr" r="XFD9"><is><t>x</t></is></c></row>',
+    ],
+)
+def test_a_far_reference_written_unusually_is_refused_by_its_column(world, far):
+    data = xlsx([HEADER, good_row(2), far])
+    with pytest.raises(ImportFileError, match="Row 9 has a cell in column XFD"):
+        validate(world.provider, data)
+
+
+def test_cells_without_references_far_down_are_read_by_their_cells(world, settings):
+    """Cells placed by position: a wide row, then many empty rows and one more cell."""
+    settings.IMPORT_MEMORY_LIMIT_MB = 300
+    wide = "<row>" + "<c t='inlineStr'><is><t>w</t></is></c>" * 150 + "</row>"
+    data = xlsx([HEADER, good_row(2), wide, "<row/>" * 400_000, good_row(400_004)])
+    summary = validate(world.provider, data)
+    assert summary.accepted == 2
+    assert problems(summary) == [
+        (3, "", "This row has more cells than the header row has columns.")
+    ]

@@ -49,13 +49,15 @@ def test_far_cells_fail_their_jobs_and_the_worker_runs_the_next(celery_worker, t
     assert "failed" in email["Subject"].lower()
     assert celery_worker.process.poll() is None
 
-    # Written so that only parsing finds it: the reader runs out of its memory instead.
-    far = "<row r='1048576'><c r = 'XFD1048576' t='inlineStr'><is><t>x</t></is></c></row>"
+    # Within every limit a first look can check, but more than the reader's memory (128 MB
+    # for the test worker) once read: the reader runs out of memory, not the worker.
+    texts = (f"{n:012d}" for n in range(1_350_000))
+    heavy = xlsx([header, row(2, inline("A2", "00001"))], shared=texts)
     overrun = import_start(
         spec=PAYMENTS,
         owner=owner,
         provider=provider,
-        upload=ContentFile(xlsx([header, far]), name="overrun.xlsx"),
+        upload=ContentFile(heavy, name="overrun.xlsx"),
     )
     wait_until_finished(overrun)
     assert overrun.status == Job.Status.FAILED
