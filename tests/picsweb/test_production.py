@@ -139,14 +139,15 @@ def test_it_passes_check_deploy_with_the_production_settings(tmp_path):
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
 
 
-def _start_slow_upload(base: str, length: int) -> socket.socket:
+def _start_slow_upload(base: str, length: int, path: str = "/payments/import/") -> socket.socket:
     """An upload whose client has sent only its headers and first bytes."""
     host, port = base.removeprefix("http://").split(":")
     sock = socket.create_connection((host, int(port)), timeout=10)
     start = (
-        "POST /payments/import/ HTTP/1.1\r\n"
+        f"POST {path} HTTP/1.1\r\n"
         f"Host: {host}\r\nContent-Type: multipart/form-data; boundary=b\r\n"
         f"Content-Length: {length}\r\n"
+        f"Cookie: csrftoken={'a' * 32}\r\n"  # so the CSRF check reads the body for its token
     )
     sock.sendall((start + "\r\n--b\r\n").encode())
     return sock
@@ -160,6 +161,25 @@ def test_it_refuses_an_oversize_upload_without_reading_it(gunicorn_site):
     finally:
         sock.close()
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+
+
+@pytest.mark.django_db
+def test_slow_uploads_do_not_starve_the_sign_in_page(gunicorn_site):
+    """More slow 40 MB bodies than gunicorn has worker processes, each being read (sync
+    workers would all be held): the sign-in page still answers at once."""
+    bodies = [
+        _start_slow_upload(gunicorn_site, 40 * 1024 * 1024, path="/accounts/login/")
+        for _ in range(4)
+    ]
+    try:
+        time.sleep(1)  # each body is being read, waiting for the rest
+        started = time.monotonic()
+        status, _, body = _get(gunicorn_site + "/accounts/login/")
+        assert status == 200, body[-500:]
+        assert time.monotonic() - started < 5
+    finally:
+        for sock in bodies:
+            sock.close()
 
 
 def test_docker_compose_has_no_usable_default_secret_key():
