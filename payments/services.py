@@ -26,31 +26,20 @@ def payment_report_headers(*, provider: Provider) -> list[str]:
 def payment_report_rows(
     *, records: QuerySet[PaymentRecord], headers: list[str]
 ) -> Iterator[list[Any]]:
+    """One row per record, each column written from its source in c.REPORT_SOURCES (in the
+    order of `headers`: the import's columns, then the user-defined fields)."""
     udfs = headers[len(c.COLUMNS) :]
-    fields = (
-        "internal_id",
-        "episode__ident",
-        "episode__learner__lrn",
-        "episode__start_date",
-        "system_type",
-        "expected_date",
-        "expected_amount",
-        "actual_date",
-        "actual_amount",
-        "credit_debit",
-        "invoice_number",
-        "invoice_date",
-        "organisation__pics_id",
-        "status",
-        "payment_item__code",
-        "notes",
-        "user_fields",
-    )
+    sources = [c.REPORT_SOURCES[name] for name in headers[: len(c.COLUMNS)]]
+    fields = [source for source in sources if source is not None]
+    # Where each column's value is in a values_list row; -1: the column is left blank.
+    positions = [fields.index(source) if source is not None else -1 for source in sources]
     ordered = records.order_by("episode__learner__lrn", "episode__ident", "expected_date", "id")
-    for row in ordered.values_list(*fields).iterator(chunk_size=2000):
-        *values, user_fields = row
-        # ORGANISATION FROM EMPLOYER is an instruction for new records: always blank here.
-        yield [*values[:13], "", *values[13:], *(user_fields.get(name, "") for name in udfs)]
+    for row in ordered.values_list(*fields, "user_fields").iterator(chunk_size=2000):
+        user_fields = row[-1]
+        yield [
+            *(row[p] if p >= 0 else "" for p in positions),
+            *(user_fields.get(name, "") for name in udfs),
+        ]
 
 
 def payment_report_write(
@@ -79,10 +68,7 @@ def payment_report_write(
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Learner Payment Report")
     sheet.append(headers)
-    date_columns = {
-        headers.index(name)
-        for name in (c.EPISODE_START, c.EXPECTED_DATE, c.ACTUAL_DATE, c.INVOICE_DATE)
-    }
+    date_columns = {headers.index(name) for name in c.DATE_COLUMNS}
     for row in payment_report_rows(records=records, headers=headers):
         sheet.append(
             [

@@ -1,7 +1,7 @@
 """The one base of every error whose message is written for the user.
 
-Raise a subclass with a plain sentence the user can act on; views show `error.message` (the
-`user_error_message` helper), commands print it, jobs store and email it. Anything else that
+Raise a subclass with a plain sentence the user can act on; views catch `UserError` once and
+show `error.message`, commands print it, jobs store and email it. Anything else that
 goes wrong is a bug: logged with a reference, never shown.
 """
 

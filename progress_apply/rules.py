@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from learners.identifiers import normalise_postcode, postcode_problem, uln_problem, upn_problem
+from picsweb.errors import UserError
 from progress_apply.models import Ethnicity, Gender
 
 REQUIRED = "This field is required"
@@ -47,10 +48,8 @@ PASSWORD_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # noqa: S105 - an alphabet
 PASSWORD_DIGITS = "23456789"  # noqa: S105 - an alphabet
 
 
-class RuleError(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class RuleError(UserError, ValueError):
+    """A value a portal rule refuses; `message` is the sentence to show next to the field."""
 
 
 def learner_username(value: str) -> str:

@@ -13,7 +13,7 @@ from django.test import Client
 
 from learners.models import Provider, Role
 from tests.factories import make_provider, make_user
-from tests.worker import Worker, start_worker
+from tests.worker import Worker, relaunch_if_dead, start_worker
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +27,7 @@ def celery_worker_process(
 def celery_worker(celery_worker_process: Worker) -> Worker:
     """A real Celery worker on the test database and Redis (tests must use transactional_db
     so the worker sees their rows), with an empty mailbox."""
+    relaunch_if_dead(celery_worker_process)
     celery_worker_process.clear_mail()
     return celery_worker_process
 

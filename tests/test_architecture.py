@@ -75,3 +75,33 @@ def test_no_modules_import_each_other():
         if start not in seen:
             visit(start, [start])
     assert cycles == []
+
+
+# Errors that never reach a user as they are: each is turned into a UserError or a logged bug.
+INTERNAL_ERRORS = {
+    "picsweb.jobs.JobLost",  # the job was swept: its late finish is discarded
+    "picsweb.imports.xlsx.XlsxError",  # the reader's child process; read as ImportFileError
+    "ilr_exports.services._BadValue",  # one learner's value; reported with that learner
+}
+
+
+def test_every_error_for_the_user_derives_from_user_error():
+    """Views and commands catch UserError once: an error class beside it would be a 500."""
+    import importlib
+
+    from picsweb.errors import UserError
+
+    outside = set()
+    for name in _modules():
+        if name.startswith("demo") or name.endswith(("admin", "tests")):
+            continue
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Exception)
+                and value.__module__ == name
+                and not issubclass(value, UserError)
+            ):
+                outside.add(f"{name}.{value.__name__}")
+    assert outside == INTERNAL_ERRORS

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -75,8 +77,43 @@ def start_worker(tmp: Path) -> Iterator[Worker]:
     redis.Redis.from_url(broker).flushdb()
     mail_dir = tmp / "mail"
     mail_dir.mkdir()
-    log = tmp / "worker.log"
-    env = _env(mail_dir)
+    worker = Worker(_launch(tmp / "worker.log", mail_dir), mail_dir, tmp / "worker.log")
+    try:
+        yield worker
+    finally:
+        worker.process.terminate()
+        try:
+            worker.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.process.kill()
+
+
+def relaunch_if_dead(worker: Worker) -> None:
+    """A test that killed the worker's main process leaves the next test a new worker."""
+    if worker.process.poll() is None:
+        return
+    for pid in worker_children(worker.process.pid):  # a pool process the kill left behind
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    worker.process = _launch(worker.log, worker.mail_dir)
+
+
+def worker_children(parent: int) -> list[int]:
+    """The processes whose parent is `parent` (the worker's pool), found through /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent:
+                found.append(int(entry))
+    return found
+
+
+def _launch(log: Path, mail_dir: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as log_handle:
         process = subprocess.Popen(
             [
@@ -100,7 +137,7 @@ def start_worker(tmp: Path) -> Iterator[Worker]:
                 "INFO",
             ],
             cwd=ROOT,
-            env=env,
+            env=_env(mail_dir),
             stdout=log_handle,
             stderr=subprocess.STDOUT,
         )
@@ -110,14 +147,7 @@ def start_worker(tmp: Path) -> Iterator[Worker]:
             process.kill()
             raise RuntimeError("the Celery worker did not start:\n" + log.read_text())
         time.sleep(0.2)
-    try:
-        yield Worker(process, mail_dir, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    return process
 
 
 def start_beat(worker: Worker, tmp: Path, **env: str) -> Iterator[subprocess.Popen[bytes]]:

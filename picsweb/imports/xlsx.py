@@ -272,17 +272,22 @@ def read_rows(
 # Formula elements, prefixed or not; each pattern starts with a literal, so it is searched for
 # quickly. A false match (an element merely named f) only sends the file the slower way.
 _FORMULA_TAGS = (re.compile(rb"<f[\s/>]"), re.compile(rb":f[\s/>]"))
-# A reference written as no usual writer does (r = 'XFD1', r='A1', a lower-case column) would
-# escape the patterns below: such a sheet is read the streaming way, which reads every form.
-_UNUSUAL_REF = re.compile(rb"""\br(?:\s+=|=\s|='|="[a-z])""")
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
-# calamine holds the rectangle from the first to the last cell, filled or not. A sheet whose
-# rectangle is much larger than the cells it holds (A1 and GR500001) is read the streaming way.
-RECTANGLE_SLACK = 2_000_000  # cells of rectangle beyond four times the real ones
+# A cell whose tag is not `<c r="A1"…` as every usual writer puts it (r = 'XFD1', r='A1', a
+# lower-case column, r after another attribute, no r at all) would escape the patterns below,
+# or be placed by position: such a sheet is read the streaming way, which reads every form.
+# Each pattern needs the bytes after the tag, so a tag cut by a chunk's end is not a match
+# (the next chunk starts with the cut tag).
+# Cells and rows with a namespace prefix (<x:c>, rare) are read the streaming way too.
+_UNUSUAL_CELL = re.compile(rb"""<c(?:[>/\t\r\n]| (?:[^r]|r[^=]|r=[^"]|r="[^A-Z]))""")
+_PREFIXED = re.compile(rb":(?:c[\s>/]|row\b)")
+# calamine holds the rectangle from the first to the last cell, filled or not (about 32 bytes
+# a cell). A sheet whose rectangle is much larger than the cells it holds (A1 and GR500001) is
+# read the streaming way.
+RECTANGLE_SLACK = 4_000_000  # cells of rectangle allowed beyond eight times the real ones
 
 
 def _scan_sheet(archive: zipfile.ZipFile, name: str, limits: Limits) -> tuple[bool, int]:
-    """Whether the sheet must be parsed (it holds formulas, references written unusually or a
+    """Whether the sheet must be parsed (it holds formulas, cells written unusually or a
     rectangle far larger than its cells), and about how many rows it has; refuses a cell or
     row beyond the limits."""
     letters = len(column_letters(limits.max_columns))
@@ -291,45 +296,36 @@ def _scan_sheet(archive: zipfile.ZipFile, name: str, limits: Limits) -> tuple[bo
     far_column = re.compile(rb'r="([A-Z]{%d,})(\d+)"' % letters)
     far_row = re.compile(rb'r="[A-Z]{0,3}(\d{%d,})"' % digits)
     parse = False
-    count = cells = referenced = max_row = 0
-    max_column = 1
+    count = cells = max_row = 0
+    max_column = 26 ** (letters - 1)  # the widest a reference too short to be looked at
     tail = b""
     with archive.open(name) as sheet:
         while chunk := sheet.read(1 << 20):
             text = tail + chunk
-            parse = parse or any(p.search(text) for p in _FORMULA_TAGS)
-            parse = parse or _UNUSUAL_REF.search(text) is not None
+            parse = (
+                parse
+                or any(p.search(text) for p in _FORMULA_TAGS)
+                or _UNUSUAL_CELL.search(text) is not None
+                or _PREFIXED.search(text) is not None
+            )
             count += chunk.count(b"<row")
-            cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b":c ")
-            referenced += chunk.count(b'<c r="') + chunk.count(b':c r="')
-            max_row = max([max_row, *map(int, _ROW_REF.findall(text))])
-            max_column = _widest_short_column(text, max_column, letters)
+            cells += chunk.count(b"<c ")
             for found_letters, found_row in set(far_column.findall(text)):
                 column = _column_number(found_letters.decode())
                 if column > limits.max_columns:
                     _too_far_right(int(found_row), column, limits)
                 max_column = max(max_column, column)
+                max_row = max(max_row, int(found_row))
             for found_row in set(far_row.findall(text)):
                 if int(found_row) > limits.max_rows + 1:
                     _too_far_down(int(found_row), limits)
                 max_row = max(max_row, int(found_row))
             tail = chunk[-40:]
+    # A row is far down only through its cells' references: those in wide columns and those
+    # with long row numbers are seen above; the rest span at most 26 columns by 10^(digits-1)
+    # rows, which the slack allows.
     rectangle = max(max_row, count) * max_column
-    # A cell without its reference first is placed by position, which the counts above cannot
-    # bound: also the streaming way.
-    sparse = rectangle > 4 * cells + RECTANGLE_SLACK or referenced != cells
-    return parse or sparse, count
-
-
-def _widest_short_column(text: bytes, widest: int, letters: int) -> int:
-    """The widest column named by fewer letters than `far_column` looks for (A–Z when the
-    column limit needs two letters), found by substring search alone."""
-    if letters > 2:
-        return max(widest, 26 ** (letters - 1))  # cannot tell cheaply: assume the widest
-    for column in range(26, widest, -1):
-        if b'r="%s' % column_letters(column).encode() in text:
-            return column
-    return widest
+    return parse or rectangle > 8 * cells + RECTANGLE_SLACK, count
 
 
 def _too_far_right(number: int, column: int, limits: Limits) -> None:

@@ -297,3 +297,10 @@ class TestAccess:
             for action in ("confirm", "cancel", "undo"):
                 assert client.post(f"/jobs/{validation.code}/{action}/").status_code == 404
         assert staff.get(f"/jobs/{validation.code}/confirm/").status_code == 405
+
+
+def test_the_report_writes_every_import_column_from_its_declared_source():
+    from payments import columns as c
+
+    assert list(c.REPORT_SOURCES) == c.COLUMNS
+    assert set(c.UPDATABLE) <= set(c.COLUMNS) and set(c.DATE_COLUMNS) <= set(c.COLUMNS)

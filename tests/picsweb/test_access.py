@@ -61,6 +61,35 @@ def test_a_role_reaches_only_the_providers_where_it_is_held(personas):
     assert not access.may_enter_admin
 
 
+def test_a_registered_narrowing_limits_what_a_role_sees_below_its_providers(personas):
+    """How learner groups will narrow a learner manager: the narrowing applies to its model
+    and role only, after the provider scope, and not to a superuser."""
+    from picsweb import access as access_module
+
+    mine = make_learner(provider=personas.provider, family_name="Grouped")
+    other = make_learner(provider=personas.provider, family_name="Elsewhere")
+    theirs = make_learner(provider=personas.other_provider, family_name="Grouped")
+    key = (Learner, Role.LEARNER_LIST)
+    access_module.register_narrowing(
+        Learner, Role.LEARNER_LIST, lambda access, qs: qs.filter(family_name="Grouped")
+    )
+    try:
+        access = Access(personas.by_role[Role.LEARNER_LIST])
+        assert list(access.scoped(Learner.objects.all(), Role.LEARNER_LIST)) == [mine]
+        with pytest.raises(Http404):
+            access.get(Learner.objects.all(), Role.LEARNER_LIST, pk=other.pk)
+        admin = Access(personas.provider_admin)
+        assert set(admin.scoped(Learner.objects.all(), Role.BULK_ACTIONS)) == {mine, other}
+        everyone = Access(personas.superuser)
+        assert set(everyone.scoped(Learner.objects.all(), Role.LEARNER_LIST)) == {
+            mine,
+            other,
+            theirs,
+        }
+    finally:
+        del access_module._NARROWINGS[key]
+
+
 def test_it_follows_a_models_provider_path(personas):
     theirs = make_learner(provider=personas.other_provider)
     registration = Registration.objects.create(learner=theirs)

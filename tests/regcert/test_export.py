@@ -121,3 +121,10 @@ def test_the_list_offers_import_and_export_only_with_both_roles(personas, learne
         "/regcert/"
     )
     assert "Import and Update" in both.content.decode() and ">Export<" in both.content.decode()
+
+
+def test_every_export_column_has_exactly_one_value():
+    from regcert.columns import EXPORT_COLUMNS
+    from regcert.services import EXPORT_VALUES
+
+    assert list(EXPORT_VALUES) == EXPORT_COLUMNS
