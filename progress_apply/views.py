@@ -76,8 +76,9 @@ def learner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             | Q(user__first_name__istartswith=search)
             | Q(user__email__istartswith=search)
         )
+    # In the order of the index progress_apply_user_name_order (user_id is the user's id).
     learners = learners.select_related("user", "provider").order_by(
-        Upper("user__last_name"), Upper("user__first_name"), "id"
+        Upper("user__last_name"), Upper("user__first_name"), "user_id"
     )
     page = Paginator(learners, 50).get_page(request.GET.get("page"))
     return render(
