@@ -58,7 +58,8 @@ class Context:
 
 
 def _text128(value: Cell) -> str:
-    return as_text(value, max_length=128)
+    """Text of at most 128 characters, without the spaces around it (codes and numbers)."""
+    return as_text(value, max_length=128).strip()
 
 
 def _status(value: Cell) -> str:

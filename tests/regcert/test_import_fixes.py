@@ -62,6 +62,13 @@ def test_it_says_the_temporary_uln_cannot_identify_a_learner(personas, learner):
     assert "merge" not in problem.message
 
 
+def test_it_finds_the_learner_by_a_uln_with_spaces_around_it(personas, learner):
+    summary = check(personas.provider, ",".join(COLUMNS), f" {QUAL} , 1748529632 ,Exempt,,,,,,,")
+    assert (summary.accepted, summary.problems) == (1, [])
+    summary = check(personas.provider, ",".join(COLUMNS), f"{QUAL}, 9999999999,Exempt,,,,,,,")
+    assert "temporary ULN" in summary.problems[0].message
+
+
 def test_the_command_prints_the_status_revert_notes(personas, learner, tmp_path):
     path = tmp_path / "regs.csv"
     path.write_text(",".join(COLUMNS) + f"\n{QUAL},1748529632,Achieved,,,,,,,\n")
