@@ -162,10 +162,9 @@ def as_cohort_build(*, learners: QuerySet[Learner], today: date) -> CohortExport
             uln, email = cells[2], cells[6]
             if uln in seen_ulns:
                 reasons.append(f"Learner {seen_ulns[uln]} in this export has the same ULN.")
-            if email.lower() in seen_emails:
+            if email in seen_emails:
                 reasons.append(
-                    f"Learner {seen_emails[email.lower()]} in this export has the same email "
-                    "address."
+                    f"Learner {seen_emails[email]} in this export has the same email address."
                 )
         if reasons:
             export.exclusions.append(
@@ -184,7 +183,7 @@ def as_cohort_build(*, learners: QuerySet[Learner], today: date) -> CohortExport
             f"{person['given_names']} {person['family_name']}",
         )
         seen_ulns[cells[2]] = person["lrn"]
-        seen_emails[cells[6].lower()] = person["lrn"]
+        seen_emails[cells[6]] = person["lrn"]
         export.rows.append((person["id"], cells))
     return export
 

@@ -221,6 +221,20 @@ def test_email_address_unique_within_the_file(personas):
     assert export.exclusions[0].reasons == ["Learner A1 in this export has the same email address."]
 
 
+def test_email_addresses_differing_in_case_are_not_the_same(personas):
+    """The format: unique within the file by exact match."""
+    sendable(personas.provider, lrn="A1", family_name="Able")
+    sendable(
+        personas.provider,
+        lrn="B1",
+        family_name="Baker",
+        uln="2000000028",
+        email="Jane.Smith@example.com",
+    )
+    export = as_cohort_build(learners=Learner.objects.all(), today=TODAY)
+    assert export.exclusions == []
+
+
 def test_std_code_digits_at_most_5(personas):
     assert row(personas)["StdCode"] == "91"
     Learner.objects.all().delete()
