@@ -45,7 +45,7 @@ def _count_within_limit(*, kind: str, value: str, limit: int) -> bool:
     """Counts one more use of `value` in the current window; False once over `limit`. The
     cache key holds a hash, not the address itself."""
     window = settings.PASSWORD_RESET_WINDOW_SECONDS
-    key = f"password-reset:{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
+    key = f"account-email:{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
@@ -55,18 +55,25 @@ def _count_within_limit(*, kind: str, value: str, limit: int) -> bool:
     return count <= limit
 
 
+def email_within_rate_limit(request: HttpRequest, email: str, *, purpose: str) -> bool:
+    """Counts one more account email of `purpose` (password reset, username reminder) asked
+    for this address from this client; False once either is over its limit."""
+    by_client = _count_within_limit(
+        kind=f"{purpose}:client",
+        value=client_ip(request),
+        limit=settings.PASSWORD_RESET_LIMIT_PER_CLIENT,
+    )
+    by_address = _count_within_limit(
+        kind=f"{purpose}:address",
+        value=email.strip().lower(),
+        limit=settings.PASSWORD_RESET_LIMIT_PER_ADDRESS,
+    )
+    return by_client and by_address
+
+
 class RateLimitedPasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form: Any) -> HttpResponse:
-        email = form.cleaned_data["email"].strip().lower()
-        by_client = _count_within_limit(
-            kind="client",
-            value=client_ip(self.request),
-            limit=settings.PASSWORD_RESET_LIMIT_PER_CLIENT,
-        )
-        by_address = _count_within_limit(
-            kind="address", value=email, limit=settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
-        )
-        if by_client and by_address:
+        if email_within_rate_limit(self.request, form.cleaned_data["email"], purpose="reset"):
             return super().form_valid(form)
         logger.info("password reset email held back by the rate limit")
         return HttpResponseRedirect(self.get_success_url())

@@ -159,10 +159,11 @@ SEARCH_MAX_WORDS = env_int("SEARCH_MAX_WORDS", 5)
 
 # One password rule for staff and portal learners (seed 003 §3.4): 6-20 characters, at least
 # one letter and one digit or symbol; common passwords and ones like the username refused.
+# The seed's rule for everyone, staff and learners (6-20 characters, a letter, a digit or
+# symbol), with its message: a password a manager may issue is one the learner may choose.
+# Guessing is bounded by the lock-out after LOGIN_FAILURE_LIMIT failures (django-axes).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "progress_apply.rules.PortalPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 # Portal learners log in with the password they were issued (kept encrypted, not hashed,
 # until their first log-in) as well as a hashed one; usernames match ignoring case.

@@ -33,6 +33,10 @@ class ProgressApplyConfig(AppConfig):
         )
         user_logged_in.connect(_logged_in, dispatch_uid="progress_apply.logged_in")
         user_locked_out.connect(_locked_out, dispatch_uid="progress_apply.locked_out")
+        from axes.models import AccessAttempt
+        from django.db.models.signals import post_delete
+
+        post_delete.connect(_unlocked, sender=AccessAttempt, dispatch_uid="progress_apply.unlocked")
 
 
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
@@ -54,3 +58,14 @@ def _locked_out(sender: Any, username: str | None = None, **kwargs: Any) -> None
 
     if username:
         portal_learner_lock(username=username)
+
+
+def _unlocked(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """django-axes forgot an account's failures (a manager's Unlock, the emailed reset link, an
+    admin deleting the access attempt): the learner is no longer counted as locked out."""
+    from progress_apply.models import PortalLearner
+
+    if instance.username:
+        PortalLearner.objects.filter(
+            user__username__iexact=instance.username, locked_at__isnull=False
+        ).update(locked_at=None)

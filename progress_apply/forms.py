@@ -24,13 +24,24 @@ def _rule(form: forms.Form, name: str, rule: Callable[[str], str]) -> str:
         raise forms.ValidationError(error.message) from None
 
 
-def _text(label: str, *, required: bool = False, max_length: int = 100, **kw: Any) -> Any:
+def _text(
+    label: str,
+    *,
+    required: bool = False,
+    max_length: int = 100,
+    too_long: str | None = None,
+    **kw: Any,
+) -> Any:
+    """A text field; `too_long` is the rule's own message for a value over `max_length`."""
+    messages = {"required": rules.REQUIRED}
+    if too_long:
+        messages["max_length"] = too_long
     return forms.CharField(
         label=label,
         required=required,
         max_length=max_length,
         strip=False,
-        error_messages={"required": rules.REQUIRED},
+        error_messages=messages,
         **kw,
     )
 
@@ -81,11 +92,15 @@ class LearnerDetailsForm(forms.Form):
     street = _text("Street")
     locality = _text("Locality")
     town = _text("Town")
-    postcode = _text("Postcode", max_length=20)
-    telephone = _text("Telephone number", max_length=20)
-    uln = _text("ULN", max_length=20, help_text="Unique Learner Number, 10 digits")
-    upn = _text("UPN", max_length=20, help_text="Unique Pupil Number, 13 characters")
-    ccis_id = _text("CCIS ID", max_length=20)
+    postcode = _text("Postcode", max_length=20, too_long=rules.POSTCODE)
+    telephone = _text("Telephone number", max_length=20, too_long=rules.TELEPHONE)
+    uln = _text(
+        "ULN", max_length=20, too_long=rules.ULN, help_text="Unique Learner Number, 10 digits"
+    )
+    upn = _text(
+        "UPN", max_length=20, too_long=rules.UPN, help_text="Unique Pupil Number, 13 characters"
+    )
+    ccis_id = _text("CCIS ID", max_length=20, too_long=rules.CCIS)
     gender = forms.ChoiceField(
         label="Gender", choices=Gender.choices, required=False, widget=forms.RadioSelect
     )
@@ -157,6 +172,7 @@ class CreateLearnerForm(LearnerDetailsForm):
         "Username",
         required=True,
         max_length=200,
+        too_long=rules.LEARNER_USERNAME,
         help_text="Between 6 and 127 characters: letters, numbers or these characters (@._-)",
     )
     password = forms.CharField(
@@ -166,7 +182,7 @@ class CreateLearnerForm(LearnerDetailsForm):
         widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
         help_text="Between 6 and 20 characters, with at least one letter and one symbol or "
         "number. The learner changes it when they first log in.",
-        error_messages={"required": rules.PASSWORD_MESSAGE},
+        error_messages={"required": rules.PASSWORD_MESSAGE, "max_length": rules.PASSWORD_MESSAGE},
     )
     field_order = ["username", "password"]
 
@@ -191,7 +207,7 @@ class PersonalDetailsForm(forms.Form):
     first_name = _text("First name", required=True, max_length=150)
     last_name = _text("Last name", required=True, max_length=150)
     email = _text("Email address", required=True, max_length=254)
-    telephone = _text("Telephone number", max_length=20)
+    telephone = _text("Telephone number", max_length=20, too_long=rules.TELEPHONE)
 
     def clean_first_name(self) -> str:
         return _rule(self, "first_name", rules.required)
@@ -255,6 +271,8 @@ class NewPasswordForm(forms.Form):
 
         value = _rule(self, "new_password", rules.password)
         validate_password(value, self.user)
+        if _is_current_password(self.user, value):
+            raise forms.ValidationError(rules.PASSWORD_NOT_NEW)
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -263,6 +281,18 @@ class NewPasswordForm(forms.Form):
         if new and confirm is not None and new != confirm:
             self.add_error("confirm_password", "The passwords do not match")
         return data
+
+
+def _is_current_password(user: User, value: str) -> bool:
+    """Whether `value` is the password the user has now: the one they were issued (printed,
+    known to their manager) or their own."""
+    from progress_apply.models import PortalLearner
+    from progress_apply.services import issued_decrypt
+
+    learner = PortalLearner.objects.filter(user_id=user.pk).first()
+    if learner is not None and learner.issued_password:
+        return issued_decrypt(learner.issued_password) == value
+    return user.has_usable_password() and user.check_password(value)
 
 
 class ChangePasswordForm(NewPasswordForm):
@@ -298,7 +328,7 @@ class StaffAccountForm(forms.Form):
         max_length=150,
         help_text="Their username to begin with; the verification email goes here.",
     )
-    telephone = _text("Telephone number", max_length=20)
+    telephone = _text("Telephone number", max_length=20, too_long=rules.TELEPHONE)
     provider = forms.ModelChoiceField(
         label="Provider",
         queryset=Provider.objects.none(),

@@ -16,6 +16,8 @@ from picsweb.errors import UserError
 from progress_apply.models import Ethnicity, Gender
 
 REQUIRED = "This field is required"
+# Not a seed message (the seed has none for it): a first password must not be the issued one.
+PASSWORD_NOT_NEW = "Choose a new password, not the one you have now"  # noqa: S105 - a message
 LEARNER_USERNAME = (
     "This field is required and must be between 6 and 127 characters and contain only "
     "letters, numbers or these characters (@._-)"

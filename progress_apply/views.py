@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from picsweb.access import request_access, role_required
+from picsweb.accounts import email_within_rate_limit
 from picsweb.models import Provider, Role
 from picsweb.typing import AuthenticatedHttpRequest
 from progress_apply import services
@@ -423,7 +424,8 @@ def verify_account(request: AuthenticatedHttpRequest, token: str) -> HttpRespons
 def forgotten_username(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ForgottenUsernameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.username_reminder_send(email=form.cleaned_data["email"])
+        if email_within_rate_limit(request, form.cleaned_data["email"], purpose="username"):
+            services.username_reminder_send(email=form.cleaned_data["email"])
         return render(request, "progress_apply/forgotten_username_sent.html")
     return render(
         request,
