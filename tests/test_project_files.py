@@ -40,3 +40,16 @@ def test_it_documents_every_variable_settings_reads():
     read = set(re.findall(r'env_\w+\(\s*"([A-Z_]+)"', settings_source))
     read |= set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', settings_source))
     assert read == readme_variables()
+
+
+def test_every_dependency_is_pinned_and_the_audit_fails_on_an_unchecked_package():
+    """Issue 11 item 17: pins that an audit can check, and an audit that cannot pass by
+    skipping (pip-audit --strict makes a package it could not look up an error)."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    unpinned = [r for r in requirements if not re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.]+", r)]
+    assert unpinned == []
+    audit = (ROOT / "Makefile").read_text().split("\naudit:", 1)[1].split("\n\n", 1)[0]
+    assert "pip-audit==" in audit and "--strict" in audit and "$(VENV)" in audit

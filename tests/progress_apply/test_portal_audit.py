@@ -159,3 +159,18 @@ def test_dashboard_count_equals_list_count_over_a_page(manager, personas):
     shown = manager.get("/apply/learners/?show=never-logged-in").content.decode()
     assert f"{number} learners" in shown
     assert number == 55
+
+
+def test_the_record_of_who_saw_issued_passwords_is_read_only_and_for_superusers(personas):
+    from progress_apply.models import CredentialAccess
+
+    entry = CredentialAccess.objects.create(
+        user=personas.by_role[Role.LEARNER_MANAGER], action="download", learner_count=3
+    )
+    everyone = personas.client_for(personas.superuser)
+    assert everyone.get("/admin/progress_apply/credentialaccess/").status_code == 200
+    page = everyone.get(f"/admin/progress_apply/credentialaccess/{entry.pk}/change/")
+    assert page.status_code == 200 and b'name="_save"' not in page.content
+    assert everyone.get("/admin/progress_apply/credentialaccess/add/").status_code == 403
+    admin_client = personas.client_for(personas.provider_admin)
+    assert admin_client.get("/admin/progress_apply/credentialaccess/").status_code == 403
