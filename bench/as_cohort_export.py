@@ -41,7 +41,17 @@ def main() -> None:
     )
     print(f"{Learner.objects.count():,} learners; {args.selected:,} selected at {provider.name}")
 
-    job = Job.objects.create(kind=AS_COHORT_JOB, owner=owner, provider=provider)
+    # Running, as the worker leaves a job it claims (job_run): the job stores its file only
+    # while it still runs.
+    now = timezone.now()
+    job = Job.objects.create(
+        kind=AS_COHORT_JOB,
+        owner=owner,
+        provider=provider,
+        status=Job.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+    )
     started = time.perf_counter()
     frozen = job_freeze_rows(job=job, rows=chosen)
     froze = time.perf_counter()

@@ -430,3 +430,57 @@ def test_it_names_the_learner_whose_value_fails_the_schema_in_a_large_file(perso
 
     with pytest.raises(IlrExportError, match=r"at learner L005: .*Sex"):
         ilr_validate(handle=io.BytesIO(head + b"".join(learners) + tail), year=CURRENT_YEAR)
+
+
+def test_the_validated_file_leaves_out_the_learners_at_fault_wherever_they_are(personas, tmp_path):
+    # The first pass trusts the validator process; when it refuses the file, the second pass
+    # checks each learner.
+    from datetime import datetime
+
+    from ilr_exports import services
+
+    p = personas.provider
+    for n in range(120):
+        overrides: dict[str, Any] = {}
+        if n == 2:
+            overrides = {"email": "jane|smith@example.com"}
+        if n == 117:
+            overrides = {"provider_monitoring_a": "café"}
+        ilr_learner(p, f"L{n:03d}", **overrides)
+    with (tmp_path / "ilr.xml").open("w+b") as handle:
+        written, problem = services.ilr_write_validated(
+            export=export(p, monitoring=["as_entered"] * 4),
+            year=CURRENT_YEAR,
+            at=datetime(2025, 10, 6),
+            handle=handle,
+        )
+        handle.seek(0)
+        doc = etree.parse(handle)
+    assert problem is None
+    assert written.learners == 118
+    assert {(x.lrn, x.reasons[0].split(":")[0]) for x in written.problems} == {
+        ("L002", "Email"),
+        ("L117", "ProvSpecLearnMon"),
+    }
+    assert lrns(doc) == [f"L{n:03d}" for n in range(120) if n not in (2, 117)]
+    assert schema_for(CURRENT_YEAR).validate(doc), schema_for(CURRENT_YEAR).error_log
+
+
+def test_a_valid_file_is_written_once_with_every_learner(personas, tmp_path):
+    from datetime import datetime
+
+    from ilr_exports import services
+
+    for n in range(12):
+        ilr_learner(personas.provider, f"L{n:03d}")
+    with (tmp_path / "ilr.xml").open("w+b") as handle:
+        written, problem = services.ilr_write_validated(
+            export=export(personas.provider),
+            year=CURRENT_YEAR,
+            at=datetime(2025, 10, 6),
+            handle=handle,
+        )
+        handle.seek(0)
+        doc = etree.parse(handle)
+    assert problem is None and written.learners == 12 and not written.problems
+    assert len(lrns(doc)) == 12 and schema_for(CURRENT_YEAR).validate(doc)
