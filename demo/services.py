@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -263,6 +264,7 @@ def seed_demo(
         Standard.objects.filter(status__startswith="Approved").values_list("lars_code", "title")
     )
     _make_portal_learners(rng, [pl.provider for pl in lists], min(learners, 3000))
+    _make_portal_settings(rng, [pl.provider for pl in lists])
     shares = [0.5, 0.3, 0.2]
     counts = [int(learners * share) for share in shares]
     counts[0] += learners - sum(counts)
@@ -510,6 +512,101 @@ def _make_payments(rng: random.Random, pl: _ProviderLists, episodes: list[Episod
     insert_objects(records)
 
 
+def _profile_progress(rng: random.Random, now: Any) -> dict[str, Any]:
+    """How far a learner who logged in got with their profile: most started, about a third
+    complete, some of those approved."""
+    states = ["not_started", "in_progress", "complete"]
+    statuses = {
+        "personal_status": rng.choices(states, weights=[1, 2, 5])[0],
+        "qualifications_status": rng.choices(states, weights=[2, 3, 4])[0],
+        "statement_status": rng.choices(states, weights=[3, 3, 3])[0],
+    }
+    if statuses["statement_status"] != "not_started":
+        statuses["personal_statement"] = rng.choice(STATEMENTS)
+    if statuses["qualifications_status"] == "not_started":
+        del statuses["qualifications_status"]
+    if all(v == "complete" for k, v in statuses.items() if k.endswith("_status")) and (
+        len(statuses) > 3 and rng.random() < 0.5
+    ):
+        statuses["approved_at"] = now
+    return statuses
+
+
+STATEMENTS = [
+    "I enjoy solving problems and would like to study engineering at college.",
+    "Working with children at my local club made me want to train in childcare.",
+    "I have helped in my family's shop for years and want to learn business and accounting.",
+    "I love cooking for my family and want to become a professional chef.",
+]
+
+
+def _make_portal_qualifications(rng: random.Random, user_ids: list[int]) -> None:
+    """Two to five GCSEs (predicted grades) for learners who started their qualifications."""
+    from progress_apply.models import PortalLearner, Qualification, QualificationType
+
+    kind = QualificationType.objects.filter(name="GCSE (9-1)").first()
+    if kind is None or not user_ids:
+        return
+    subjects = list(kind.subjects.filter(name__in=GCSE_SUBJECTS))
+    grades = list(kind.grades.exclude(grade="U"))
+    rows = []
+    for learner_id in PortalLearner.objects.filter(user_id__in=user_ids).values_list(
+        "id", flat=True
+    ):
+        for subject in rng.sample(subjects, rng.randint(2, min(5, len(subjects)))):
+            rows.append(
+                Qualification(
+                    learner_id=learner_id,
+                    type=kind,
+                    subject=subject,
+                    completed_on=date(date.today().year + 1, 6, 1),
+                    predicted_grade=rng.choice(grades),
+                )
+            )
+    Qualification.objects.bulk_create(rows, batch_size=5000)
+
+
+GCSE_SUBJECTS = [
+    "English Language",
+    "English Literature",
+    "Mathematics",
+    "Biology",
+    "Chemistry",
+    "Physics",
+    "History",
+    "Geography",
+    "Art and Design",
+]
+
+
+def _make_portal_settings(rng: random.Random, providers: list[Provider]) -> None:
+    """The first provider signs off profiles and has a default referee; each provider has two
+    learner groups (a tutor group of Year 11 and a gifted-and-talented group)."""
+    from progress_apply.models import LearnerGroup, PortalLearner, PortalSettings
+
+    PortalSettings.objects.get_or_create(
+        provider=providers[0],
+        defaults={
+            "sign_off_profiles": True,
+            "referee_name": "Miss Jane Smith",
+            "referee_position": "Pastoral manager",
+            "referee_telephone": "01245789632",
+        },
+    )
+    for provider in providers:
+        tutor, _ = LearnerGroup.objects.get_or_create(
+            provider=provider, name="Tutor group 11A", defaults={"year_group": 11}
+        )
+        gifted, _ = LearnerGroup.objects.get_or_create(
+            provider=provider, name="Gifted and talented"
+        )
+        learners = list(
+            PortalLearner.objects.filter(provider=provider).values_list("id", "year_group")[:400]
+        )
+        tutor.learners.add(*[pk for pk, year in learners if year == 11][:30])
+        gifted.learners.add(*[pk for pk, _ in rng.sample(learners, min(20, len(learners)))])
+
+
 def make_portal_learners(providers: list[Provider], count: int, seed: int = 3) -> None:
     """`count` more demo portal learners at `providers` (the benchmarks fill a provider)."""
     _make_portal_learners(random.Random(seed), providers, count)
@@ -573,6 +670,7 @@ def _make_portal_learners(rng: random.Random, providers: list[Provider], count: 
                     "locked_at": now if not never and rng.random() < 0.03 else None,
                     "created_at": now,
                     "updated_at": now,
+                    **({} if never else _profile_progress(rng, now)),
                 }
             )
         User.objects.bulk_create(users, batch_size=2000)
@@ -581,6 +679,14 @@ def _make_portal_learners(rng: random.Random, providers: list[Provider], count: 
                 PortalLearner(user_id=user.pk, **profile)
                 for user, profile in zip(users, profiles, strict=True)
             ]
+        )
+        _make_portal_qualifications(
+            rng,
+            [
+                user.pk
+                for user, p in zip(users, profiles, strict=True)
+                if p.get("qualifications_status")
+            ],
         )
         # Locked-out learners are locked where the log-in looks: django-axes' failure record.
         from axes.models import AccessAttempt

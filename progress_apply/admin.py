@@ -1,10 +1,20 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
 from picsweb.admin_site import ProviderScopedAdmin
-from progress_apply.models import CredentialAccess, PortalLearner
+from picsweb.models import Membership, Role
+from progress_apply.models import (
+    CredentialAccess,
+    LearnerGroup,
+    PortalLearner,
+    PortalSettings,
+    QualificationGrade,
+    QualificationSubject,
+    QualificationType,
+)
 
 
 @admin.register(PortalLearner)
@@ -50,3 +60,55 @@ class CredentialAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(QualificationType)
+class QualificationTypeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Reference data (progress_apply/data): superusers only."""
+
+    list_display = ["name", "level", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+
+
+@admin.register(QualificationSubject)
+class QualificationSubjectAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name", "type"]
+    list_filter = ["type"]
+    search_fields = ["name"]
+    list_select_related = ["type"]
+
+
+@admin.register(QualificationGrade)
+class QualificationGradeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["grade", "rank", "type"]
+    list_filter = ["type"]
+    list_select_related = ["type"]
+
+
+@admin.register(PortalSettings)
+class PortalSettingsAdmin(ProviderScopedAdmin):
+    list_display = ["provider", "sign_off_profiles", "manager_adds_qualifications", "referee_name"]
+
+
+@admin.register(LearnerGroup)
+class LearnerGroupAdmin(ProviderScopedAdmin):
+    list_display = ["name", "provider", "year_group"]
+    list_filter = ["year_group"]
+    search_fields = ["name"]
+    raw_id_fields = ["learners"]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "managers" and field is not None:
+            # Only learner managers of the admin's providers (users have no provider field).
+            holders = Membership.objects.filter(
+                provider__in=self.admin_providers(request),
+                role__in=[Role.LEARNER_MANAGER, Role.PROVIDER_ADMIN],
+            )
+            field.queryset = (
+                get_user_model()
+                .objects.filter(pk__in=holders.values("user_id"))
+                .order_by("username")
+            )
+        return field

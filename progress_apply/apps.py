@@ -13,7 +13,10 @@ class ProgressApplyConfig(AppConfig):
 
         from picsweb.models import Role
         from picsweb.navigation import NavItem, register
-        from progress_apply import importing  # noqa: F401 - registers the learner import
+        from progress_apply import (
+            importing,  # noqa: F401 - registers the learner import
+            profiles,  # noqa: F401 - registers the learner-group narrowing
+        )
 
         register(
             NavItem(

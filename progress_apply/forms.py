@@ -17,7 +17,7 @@ from progress_apply.models import Ethnicity, Gender, ProviderDefault, YearGroup
 from progress_apply.services import username_taken
 
 
-def _rule(form: forms.Form, name: str, rule: Callable[[str], str]) -> str:
+def _rule(form: forms.BaseForm, name: str, rule: Callable[[str], str]) -> str:
     try:
         return rule(form.cleaned_data.get(name) or "")
     except rules.RuleError as error:

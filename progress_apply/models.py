@@ -65,6 +65,14 @@ class Ethnicity(models.TextChoices):
     OTHER = "other", "Any other ethnic group"
 
 
+class SectionStatus(models.TextChoices):
+    """Each profile section's state, shown in the managers' learner list (seed §5.2b)."""
+
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETE = "complete", "Complete"
+
+
 class PortalLearnerQuerySet(models.QuerySet["PortalLearner"]):
     def never_logged_in(self) -> PortalLearnerQuerySet:
         return self.filter(user__last_login__isnull=True)
@@ -107,6 +115,30 @@ class PortalLearner(models.Model):
     )
     must_change_password = models.BooleanField(default=True)
     locked_at = models.DateTimeField(null=True, blank=True)
+    # The profile (seed §5.2): three sections the learner completes, the manager approves.
+    personal_status = models.CharField(
+        "Personal details",
+        max_length=12,
+        choices=SectionStatus.choices,
+        default=SectionStatus.NOT_STARTED,
+    )
+    qualifications_status = models.CharField(
+        "Qualifications",
+        max_length=12,
+        choices=SectionStatus.choices,
+        default=SectionStatus.NOT_STARTED,
+    )
+    statement_status = models.CharField(
+        "Personal statement",
+        max_length=12,
+        choices=SectionStatus.choices,
+        default=SectionStatus.NOT_STARTED,
+    )
+    personal_statement = models.TextField(blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -164,3 +196,200 @@ class AccountDetails(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}"
+
+
+class PortalSettings(models.Model):
+    """A provider's defaults for its portal learners (set by the Provider Manager): whether
+    profiles need signing off and whether managers add the learners' qualifications
+    ('Learners cannot add qualifications'), and the default referee (seed §5.1, §5.5, §9.0).
+    A provider without a row has both defaults off and no referee."""
+
+    provider = models.OneToOneField(Provider, on_delete=models.CASCADE, related_name="+")
+    sign_off_profiles = models.BooleanField("Sign off learners' profiles", default=False)
+    manager_adds_qualifications = models.BooleanField(
+        "Learners cannot add qualifications",
+        default=False,
+        help_text="Learner managers add the learners' qualifications.",
+    )
+    referee_name = models.CharField("Referee's name", max_length=100, blank=True)
+    referee_position = models.CharField("Referee's position", max_length=100, blank=True)
+    referee_telephone = models.CharField("Referee's telephone", max_length=20, blank=True)
+    referee_email = models.EmailField("Referee's email", blank=True)
+
+    class Meta:
+        verbose_name = "portal settings"
+        verbose_name_plural = "portal settings"
+
+    def __str__(self) -> str:
+        return f"Portal settings of {self.provider}"
+
+
+class QualificationType(models.Model):
+    """A qualification a learner may hold (reference data, editable in the admin)."""
+
+    name = models.CharField(max_length=150, unique=True)
+    level = models.CharField("RQF level", max_length=10, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QualificationSubject(models.Model):
+    type = models.ForeignKey(QualificationType, on_delete=models.CASCADE, related_name="subjects")
+    name = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["type", "name"], name="progress_apply_subject_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QualificationGrade(models.Model):
+    type = models.ForeignKey(QualificationType, on_delete=models.CASCADE, related_name="grades")
+    grade = models.CharField(max_length=40)
+    rank = models.PositiveSmallIntegerField(help_text="1 is the best grade of the type.")
+
+    class Meta:
+        ordering = ["rank", "grade"]
+        constraints = [
+            models.UniqueConstraint(fields=["type", "grade"], name="progress_apply_grade_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.grade
+
+
+class Qualification(models.Model):
+    """One of a learner's qualifications (seed §5.4): type, subject of that type, completion
+    month, and a predicted or an actual grade of that type (or both). One a learner manager
+    added is verified, and shown so to receiving providers."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    learner = models.ForeignKey(
+        PortalLearner, on_delete=models.CASCADE, related_name="qualifications"
+    )
+    type = models.ForeignKey(QualificationType, on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey(QualificationSubject, on_delete=models.PROTECT, related_name="+")
+    completed_on = models.DateField(
+        "Completion date", null=True, blank=True, help_text="The month (day 1) of the exam."
+    )
+    predicted_grade = models.ForeignKey(
+        QualificationGrade, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actual_grade = models.ForeignKey(
+        QualificationGrade, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verified = models.BooleanField(default=False, help_text="Added by a learner manager.")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(predicted_grade__isnull=False)
+                | models.Q(actual_grade__isnull=False),
+                name="progress_apply_qualification_has_a_grade",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.subject}"
+
+
+class LearnerGroup(models.Model):
+    """A provider's group of learners (tutor group, SEN, gifted and talented...; seed §8).
+    Managers assigned to groups see only those groups' learners."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=100)
+    year_group = models.PositiveSmallIntegerField(choices=YearGroup.choices, null=True, blank=True)
+    learners = models.ManyToManyField(PortalLearner, blank=True, related_name="groups")
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="portal_learner_groups",
+        help_text="Learner managers who see only the learners of their groups.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "name"], name="progress_apply_group_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rating(models.TextChoices):
+    EXCELLENT = "excellent", "Excellent"
+    GOOD = "good", "Good"
+    AVERAGE = "average", "Average"
+    BELOW_AVERAGE = "below_average", "Below average"
+    POOR = "poor", "Poor"
+
+
+# The nine ratings of the reference form (seed §5.5), field name -> label.
+REFERENCE_RATINGS = {
+    "rating_staff": "Relationship with staff",
+    "rating_students": "Relationship with other students",
+    "rating_self_discipline": "Self discipline",
+    "rating_punctuality": "Punctuality",
+    "rating_academic": "General academic ability",
+    "rating_health": "Health",
+    "rating_school_life": "Involvement in school life",
+    "rating_behaviour": "Behaviour",
+    "rating_commitment": "Commitment to learning",
+}
+
+
+def _rating(label: str) -> models.CharField[str, str]:
+    return models.CharField(label, max_length=15, choices=Rating.choices, blank=True)
+
+
+class Reference(models.Model):
+    """The learner's reference (seed §5.5): a draft until completed, then attached to the
+    learner's applications. The referee is the provider's default unless a different one is
+    given here."""
+
+    learner = models.OneToOneField(
+        PortalLearner, on_delete=models.CASCADE, related_name="reference"
+    )
+    display_to_learner = models.BooleanField(default=False)
+    attendance = models.PositiveSmallIntegerField("Attendance %", null=True, blank=True)
+    rating_staff = _rating(REFERENCE_RATINGS["rating_staff"])
+    rating_students = _rating(REFERENCE_RATINGS["rating_students"])
+    rating_self_discipline = _rating(REFERENCE_RATINGS["rating_self_discipline"])
+    rating_punctuality = _rating(REFERENCE_RATINGS["rating_punctuality"])
+    rating_academic = _rating(REFERENCE_RATINGS["rating_academic"])
+    rating_health = _rating(REFERENCE_RATINGS["rating_health"])
+    rating_school_life = _rating(REFERENCE_RATINGS["rating_school_life"])
+    rating_behaviour = _rating(REFERENCE_RATINGS["rating_behaviour"])
+    rating_commitment = _rating(REFERENCE_RATINGS["rating_commitment"])
+    rating_details = models.TextField("Details of below average ratings", blank=True)
+    support_required = models.BooleanField("Additional support required", null=True, blank=True)
+    support_details = models.TextField("Details of additional support", blank=True)
+    referee_name = models.CharField("Referee's name", max_length=100, blank=True)
+    referee_position = models.CharField("Referee's position", max_length=100, blank=True)
+    referee_telephone = models.CharField("Referee's telephone", max_length=20, blank=True)
+    referee_email = models.EmailField("Referee's email", blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Reference for {self.learner}"

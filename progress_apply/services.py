@@ -31,6 +31,7 @@ from django.utils import timezone
 from picsweb.accounts import account_unlock
 from picsweb.emails import send_templated_email
 from picsweb.models import Membership, Provider, Role
+from progress_apply import profiles
 from progress_apply.models import CredentialAccess, PortalLearner
 from progress_apply.rules import generated_password
 
@@ -319,14 +320,18 @@ DASHBOARD: list[DashboardCount] = [
     DashboardCount("all", "Learners", lambda qs: qs),
     DashboardCount("never-logged-in", "Never logged in", lambda qs: qs.never_logged_in()),  # type: ignore[attr-defined]
     DashboardCount("locked-out", "Locked out", lambda qs: qs.locked()),  # type: ignore[attr-defined]
-    # Part 2 (profile sections): a learner-completed section not complete.
-    DashboardCount("incomplete-profiles", "With incomplete profiles", _none),
-    # Part 2: sign-off applies, every section complete, not approved.
-    DashboardCount("awaiting-approval", "Awaiting profile approval", _none),
-    # Part 2: manager adds qualifications, qualifications section not complete.
-    DashboardCount("awaiting-qualifications", "Learners awaiting qualifications", _none),
-    # Part 2: no completed reference.
-    DashboardCount("awaiting-references", "Learners awaiting references", _none),
+    DashboardCount("incomplete-profiles", "With incomplete profiles", profiles.incomplete_profiles),
+    DashboardCount("awaiting-approval", "Awaiting profile approval", profiles.awaiting_approval),
+    DashboardCount(
+        "awaiting-qualifications",
+        "Learners awaiting qualifications",
+        profiles.awaiting_qualifications,
+    ),
+    DashboardCount(
+        "awaiting-references",
+        "Learners awaiting references",
+        profiles.awaiting_references,
+    ),
     DashboardCount("with-applications", "Learners with applications", _with_applications),
     DashboardCount(
         "no-applications",

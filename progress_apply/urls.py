@@ -1,6 +1,6 @@
 from django.urls import path
 
-from progress_apply import import_views, views
+from progress_apply import import_views, profile_views, views
 
 app_name = "progress_apply"
 urlpatterns = [
@@ -20,7 +20,20 @@ urlpatterns = [
         name="import-template",
     ),
     path("learners/<uuid:code>/", views.learner_edit, name="learner-edit"),
-    path("learners/<uuid:code>/profile/", views.learner_profile, name="learner-profile"),
+    path("learners/settings/", profile_views.bulk_settings, name="bulk-settings"),
+    path("learners/<uuid:code>/profile/", profile_views.learner_profile, name="learner-profile"),
+    path(
+        "learners/<uuid:code>/profile/approve/",
+        profile_views.profile_approve,
+        name="learner-approve",
+    ),
+    path(
+        "learners/<uuid:code>/profile/unapprove/",
+        profile_views.profile_unapprove,
+        name="learner-unapprove",
+    ),
+    path("learners/<uuid:code>/reference/", profile_views.reference, name="learner-reference"),
+    path("learners/<uuid:code>/referee/", profile_views.referee, name="learner-referee"),
     path(
         "learners/<uuid:code>/reset-password/",
         views.learner_reset_password,
@@ -29,12 +42,67 @@ urlpatterns = [
     path("learners/<uuid:code>/unlock/", views.learner_unlock, name="learner-unlock"),
     path("learners/<uuid:code>/delete/", views.learner_delete, name="learner-delete"),
     path("providers/", views.provider_list, name="providers"),
+    path(
+        "providers/<uuid:code>/settings/",
+        profile_views.provider_settings,
+        name="provider-settings",
+    ),
+    path("providers/<uuid:code>/groups/", profile_views.group_list, name="groups"),
+    path("groups/<uuid:code>/", profile_views.group_members, name="group-members"),
+    path("profile/personal/", profile_views.my_personal, name="my-personal"),
+    path("profile/statement/", profile_views.my_statement, name="my-statement"),
     path("account/", views.account, name="account"),
     path("account/username/", views.account_username, name="account-username"),
     path("account/password/", views.account_password, name="account-password"),
     path("first-log-in/", views.first_login, name="first-login"),
     path("home/", views.learner_home, name="learner-home"),
     path("staff/new/", views.staff_create, name="staff-create"),
+]
+
+# The qualification pages, for the learner (my-...) and for a manager (learner-...).
+for _prefix, _name in (("profile/", "my-"), ("learners/<uuid:code>/", "learner-")):
+    urlpatterns += [
+        path(
+            f"{_prefix}qualifications/", profile_views.qualifications, name=f"{_name}qualifications"
+        ),
+        path(
+            f"{_prefix}qualifications/add/",
+            profile_views.qualification_add,
+            name=f"{_name}qualification-add",
+        ),
+        path(
+            f"{_prefix}qualifications/add/details/",
+            profile_views.qualification_template,
+            name=f"{_name}qualification-template",
+        ),
+        path(
+            f"{_prefix}qualifications/complete/",
+            profile_views.qualifications_complete,
+            name=f"{_name}qualifications-complete",
+        ),
+    ]
+urlpatterns += [
+    # <uuid:code> is the qualification's code on the learner's own pages.
+    path(
+        "profile/qualifications/<uuid:code>/",
+        profile_views.my_qualification_edit,
+        name="my-qualification-edit",
+    ),
+    path(
+        "profile/qualifications/<uuid:code>/delete/",
+        profile_views.my_qualification_delete,
+        name="my-qualification-delete",
+    ),
+    path(
+        "learners/<uuid:code>/qualifications/<uuid:qualification>/",
+        profile_views.qualification_edit,
+        name="learner-qualification-edit",
+    ),
+    path(
+        "learners/<uuid:code>/qualifications/<uuid:qualification>/delete/",
+        profile_views.qualification_delete,
+        name="learner-qualification-delete",
+    ),
 ]
 
 # Public pages beside the log-in form (under /accounts/).

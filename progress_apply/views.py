@@ -22,7 +22,7 @@ from picsweb.access import request_access, role_required
 from picsweb.accounts import email_within_rate_limit
 from picsweb.models import Provider, Role
 from picsweb.typing import AuthenticatedHttpRequest
-from progress_apply import services
+from progress_apply import profiles, services
 from progress_apply.forms import (
     ChangePasswordForm,
     CreateLearnerForm,
@@ -96,7 +96,10 @@ def provider_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         _learners(request).values("provider").annotate(n=Count("id")).values_list("provider", "n")
     )
     rows = [(provider, counts.get(provider.pk, 0)) for provider in providers.order_by("name")]
-    return render(request, "progress_apply/provider_list.html", {"rows": rows})
+    settings_for = set(request_access(request).provider_ids(Role.PROVIDER_MANAGER))
+    return render(
+        request, "progress_apply/provider_list.html", {"rows": rows, "settings_for": settings_for}
+    )
 
 
 # --- one learner -------------------------------------------------------------------------------
@@ -173,12 +176,6 @@ def learner_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         {"form": form, "learner": learner, "creating": False},
         status=400 if request.method == "POST" else 200,
     )
-
-
-@role_required(LM)
-def learner_profile(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    learner = _learner(request, code)
-    return render(request, "progress_apply/learner_profile.html", {"learner": learner})
 
 
 @require_POST
@@ -370,7 +367,17 @@ def learner_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     learner = PortalLearner.objects.filter(user=request.user).select_related("provider").first()
     if learner is None:
         raise Http404
-    return render(request, "progress_apply/learner_home.html", {"learner": learner})
+    context = {
+        "learner": learner,
+        "sections": [
+            (key, label, profiles.section_status(learner, key))
+            for key, (_, label) in profiles.SECTIONS.items()
+        ],
+        "signs_off": profiles.sign_off_applies(learner),
+        "manager_adds": profiles.manager_adds_qualifications(learner),
+        "ready": profiles.profile_ready(learner),
+    }
+    return render(request, "progress_apply/learner_home.html", context)
 
 
 # --- staff accounts, verification, reminders ---------------------------------------------------

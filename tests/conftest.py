@@ -12,6 +12,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from learners.models import Provider, Role
+from progress_apply.models import QualificationGrade, QualificationSubject, QualificationType
+from progress_apply.reference_data import load_qualifications
 from tests.factories import make_provider, make_user
 from tests.worker import Worker, relaunch_if_dead, start_worker
 
@@ -101,3 +103,23 @@ def personas(db: None) -> Personas:
         nobody=make_user(username="nobody"),
         by_role=by_role,
     )
+
+
+# The qualification reference data that migration progress_apply 0004 loads: a test that
+# flushes the database (a transactional test) removes it, so it is loaded again when missing.
+
+
+def _ensure_qualifications() -> None:
+    if not QualificationType.objects.exists():
+        load_qualifications(QualificationType, QualificationSubject, QualificationGrade)
+
+
+@pytest.fixture(scope="session")
+def _qualifications_committed(django_db_setup, django_db_blocker) -> None:
+    with django_db_blocker.unblock():
+        _ensure_qualifications()
+
+
+@pytest.fixture
+def qualification_data(_qualifications_committed, db) -> None:
+    _ensure_qualifications()

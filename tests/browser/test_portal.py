@@ -53,3 +53,83 @@ def test_a_manager_creates_a_learner_who_logs_in_and_chooses_a_password(browser,
     manager.reload()
     expect(manager.get_by_text("0 learners")).to_be_visible()
     expect(manager.get_by_text("RLK258E1")).to_have_count(0)
+
+
+def test_a_learner_completes_a_profile_and_a_manager_writes_the_reference_and_approves(
+    browser, live_server, qualification_data
+):
+    from django.contrib.auth.models import User
+    from django.core import mail
+
+    from progress_apply.models import PortalLearner, PortalSettings
+    from tests.progress_apply.helpers import make_portal_learner
+
+    provider = make_provider(name="Northgate Training", ukprn="10012345")
+    PortalSettings.objects.create(provider=provider, sign_off_profiles=True)
+    make_user(provider=provider, roles=[Role.LEARNER_MANAGER], username="manager1")
+    pat = make_portal_learner(
+        provider=provider, username="patlearner", first_name="Pat", email="pat@example.com"
+    )
+    # As after their first log-in: their own password, the issued one erased.
+    PortalLearner.objects.filter(pk=pat.pk).update(must_change_password=False, issued_password="")
+    user = User.objects.get(pk=pat.user_id)
+    user.set_password("my-own-pw1")
+    user.save()
+
+    learner = browser.new_context().new_page()
+    learner.set_default_timeout(15_000)
+    sign_in(learner, live_server.url, "patlearner", "my-own-pw1")
+    expect(learner.get_by_role("button", name="Sign out")).to_be_visible()
+    learner.goto(f"{live_server.url}/apply/home/")
+    learner.get_by_role("link", name="Personal details").last.click()
+    learner.get_by_label("Town").fill("Leeds")
+    learner.get_by_role("button", name="Save and mark as complete").click()
+    expect(learner.get_by_text("Personal details complete.")).to_be_visible()
+
+    learner.get_by_role("link", name="Qualifications").last.click()
+    learner.get_by_role("link", name="Start adding your qualifications").click()
+    learner.get_by_label("Qualification type").select_option(label="GCSE (9-1)")
+    learner.get_by_role("button", name="Next").click()
+    learner.get_by_label("Subject").select_option(label="Mathematics")
+    learner.get_by_label("Month").fill("6")
+    learner.get_by_label("Year").fill("2026")
+    learner.get_by_role("button", name="Save", exact=True).click()  # no grade: refused
+    expect(learner.locator(".govuk-error-summary")).to_contain_text("predicted grade")
+    learner.get_by_label("Predicted grade").select_option(label="7")
+    learner.get_by_role("button", name="Save", exact=True).click()
+    expect(learner.locator("[data-qualifications]")).to_contain_text("Mathematics")
+    learner.get_by_role("button", name="I have added all of my qualifications").click()
+
+    learner.get_by_role("link", name="Personal statement").last.click()
+    learner.get_by_label("Your personal statement").fill("I like building things.")
+    learner.get_by_role("button", name="Save and mark as complete").click()
+    expect(learner.get_by_text("Personal statement complete.")).to_be_visible()
+    expect(learner.get_by_text("waiting for your learner manager to approve it")).to_be_visible()
+
+    manager = browser.new_context().new_page()
+    manager.set_default_timeout(15_000)
+    sign_in(manager, live_server.url, "manager1", "a-long-test-password")
+    expect(manager.get_by_role("button", name="Sign out")).to_be_visible()
+    manager.goto(f"{live_server.url}/apply/")
+    manager.get_by_role("link", name="Awaiting profile approval").click()
+    manager.get_by_role("link", name="View profile").click()
+    manager.get_by_role("link", name="Reference").click()
+    manager.get_by_role("link", name="Write the reference").click()
+    display = manager.locator("fieldset", has_text="Display to learner")
+    expect(display.get_by_label("No", exact=True)).to_be_checked()  # the seed's default
+    manager.get_by_label("Attendance %").fill("97")
+    for fieldset in manager.locator("fieldset").all():
+        option = fieldset.get_by_label("Good", exact=True)
+        if option.count():
+            option.check()
+    manager.locator("fieldset", has_text="Additional support required").get_by_label(
+        "No", exact=True
+    ).check()
+    manager.get_by_role("button", name="Complete reference details").click()
+    expect(manager.get_by_text("Reference complete.")).to_be_visible()
+
+    mail.outbox.clear()
+    manager.get_by_role("button", name="Approve Profile").click()
+    expect(manager.locator("[data-approval]")).to_contain_text("Approved")
+    learner.reload()
+    expect(learner.get_by_text("Your profile is approved.")).to_be_visible()

@@ -1,0 +1,333 @@
+"""Forms of the learner's profile (seed §5.2, §5.4-5.6, §8). The rules are those of
+progress_apply.rules and progress_apply.profiles; the forms map fields to them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from progress_apply import profiles, rules
+from progress_apply.forms import REQUIRED_MESSAGES, _rule, _text
+from progress_apply.models import (
+    REFERENCE_RATINGS,
+    Ethnicity,
+    Gender,
+    LearnerGroup,
+    PortalSettings,
+    ProviderDefault,
+    QualificationGrade,
+    QualificationSubject,
+    QualificationType,
+    Rating,
+    Reference,
+    YearGroup,
+)
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+COMPLETION_DATE = "Enter the completion date as a month and year, for example 6 2026"
+
+
+class PersonalSectionForm(forms.Form):
+    """The learner's Personal details section: how to reach them and who they are."""
+
+    email = _text("Email address", max_length=254)
+    telephone = _text("Telephone number", max_length=20, too_long=rules.TELEPHONE)
+    house = _text("House name or number")
+    street = _text("Street")
+    locality = _text("Locality")
+    town = _text("Town")
+    postcode = _text("Postcode", max_length=20, too_long=rules.POSTCODE)
+    gender = forms.ChoiceField(
+        label="Gender", choices=Gender.choices, required=False, widget=forms.RadioSelect
+    )
+    ethnicity = forms.ChoiceField(
+        label="Ethnic group", choices=Ethnicity.choices, required=False, widget=forms.RadioSelect
+    )
+
+    FIELDS = ("telephone", "house", "street", "locality", "town", "postcode", "gender", "ethnicity")
+
+    def clean_email(self) -> str:
+        return _rule(self, "email", rules.email)
+
+    def clean_telephone(self) -> str:
+        return _rule(self, "telephone", rules.telephone)
+
+    def clean_postcode(self) -> str:
+        return _rule(self, "postcode", rules.postcode)
+
+    def learner_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {name: (data.get(name) or "").strip() for name in self.FIELDS}
+
+
+class StatementForm(forms.Form):
+    personal_statement = forms.CharField(
+        label="Your personal statement",
+        help_text=f"Why you want to study the courses you apply for, what you have done and "
+        f"what you enjoy. Up to {profiles.STATEMENT_MAX:,} characters.",
+        required=False,
+        max_length=profiles.STATEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        error_messages={"max_length": profiles.STATEMENT_TOO_LONG},
+    )
+
+
+class QualificationTypeForm(forms.Form):
+    """S15: the qualification type first, so the next page offers only its subjects."""
+
+    type = forms.ModelChoiceField(
+        label="Qualification type",
+        queryset=QualificationType.objects.all(),
+        empty_label="Choose a qualification type",
+        error_messages={**REQUIRED_MESSAGES, "invalid_choice": "Choose a qualification type"},
+    )
+
+
+class QualificationForm(forms.Form):
+    """S16: subject of the chosen type, completion month, predicted and/or actual grade."""
+
+    subject = forms.ModelChoiceField(
+        label="Subject",
+        queryset=QualificationSubject.objects.none(),
+        empty_label="Choose a subject",
+        error_messages={**REQUIRED_MESSAGES, "invalid_choice": profiles.SUBJECT_NOT_OF_TYPE},
+    )
+    completed_month = forms.CharField(label="Month", required=False, max_length=2)
+    completed_year = forms.CharField(label="Year", required=False, max_length=4)
+    predicted_grade = forms.ModelChoiceField(
+        label="Predicted grade",
+        queryset=QualificationGrade.objects.none(),
+        required=False,
+        empty_label="No predicted grade",
+        error_messages={"invalid_choice": profiles.GRADE_NOT_OF_TYPE},
+    )
+    actual_grade = forms.ModelChoiceField(
+        label="Actual grade",
+        queryset=QualificationGrade.objects.none(),
+        required=False,
+        empty_label="No actual grade yet",
+        error_messages={"invalid_choice": profiles.GRADE_NOT_OF_TYPE},
+    )
+
+    def __init__(self, *args: Any, qualification_type: QualificationType, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.qualification_type = qualification_type
+        for name, queryset in (
+            ("subject", qualification_type.subjects.all()),
+            ("predicted_grade", qualification_type.grades.all()),
+            ("actual_grade", qualification_type.grades.all()),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        month = str(data.get("completed_month") or "").strip()
+        year = str(data.get("completed_year") or "").strip()
+        completed_on = None
+        if month or year:
+            try:
+                completed_on = date(int(year), int(month), 1)
+                if not 1950 <= completed_on.year <= 2100:
+                    raise ValueError
+            except ValueError:
+                self.add_error("completed_month", COMPLETION_DATE)
+        if self.errors or "subject" not in data:
+            return data
+        values = profiles.QualificationValues(
+            type=self.qualification_type,
+            subject=data["subject"],
+            completed_on=completed_on,
+            predicted_grade=data.get("predicted_grade"),
+            actual_grade=data.get("actual_grade"),
+        )
+        for field, message in profiles.qualification_problems(values).items():
+            self.add_error(field, message)
+        data["values"] = values
+        return data
+
+
+class ReferenceForm(forms.ModelForm):  # type: ignore[type-arg]
+    """S17: the reference template. 'Complete reference details' asks for every answer."""
+
+    display_to_learner = forms.TypedChoiceField(
+        label="Display to learner",
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        initial="no",
+        widget=forms.RadioSelect,
+    )
+    support_required = forms.TypedChoiceField(
+        label="Additional support required",
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Reference
+        fields = [
+            "display_to_learner",
+            "attendance",
+            *REFERENCE_RATINGS,
+            "rating_details",
+            "support_required",
+            "support_details",
+        ]
+        widgets = {
+            **{name: forms.RadioSelect(choices=Rating.choices) for name in REFERENCE_RATINGS},
+            "rating_details": forms.Textarea(attrs={"rows": 4}),
+            "support_details": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {"attendance": {"invalid": profiles.ATTENDANCE}}
+
+    def __init__(self, *args: Any, completing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.completing = completing
+        for name in REFERENCE_RATINGS:
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = Rating.choices  # no empty choice among the radios
+        if not self.is_bound:  # the radios' values, not the model's booleans (No by default)
+            self.initial["display_to_learner"] = "yes" if self.instance.display_to_learner else "no"
+            if self.instance.support_required is not None:
+                self.initial["support_required"] = "yes" if self.instance.support_required else "no"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        for name, value in data.items():
+            setattr(self.instance, name, value)
+        for field, message in profiles.reference_problems(
+            self.instance, completing=self.completing
+        ).items():
+            self.add_error(field, message)
+        return data
+
+
+class RefereeForm(forms.ModelForm):  # type: ignore[type-arg]
+    """S18: a referee for this learner instead of the provider's."""
+
+    class Meta:
+        model = Reference
+        fields = ["referee_name", "referee_position", "referee_telephone", "referee_email"]
+
+    def clean_referee_name(self) -> str:
+        return _rule(self, "referee_name", rules.required)
+
+    def clean_referee_telephone(self) -> str:
+        return _rule(self, "referee_telephone", rules.telephone)
+
+
+def _yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+
+
+class ProviderSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The Provider Manager's defaults and the provider's default referee."""
+
+    sign_off_profiles = _yes_no(
+        "Sign off learners' profiles?",
+        "Applications wait until a learner manager approves the learner's profile.",
+    )
+    manager_adds_qualifications = _yes_no(
+        "Learners cannot add qualifications",
+        "Learner managers add the learners' qualifications for them.",
+    )
+
+    class Meta:
+        model = PortalSettings
+        fields = [
+            "sign_off_profiles",
+            "manager_adds_qualifications",
+            "referee_name",
+            "referee_position",
+            "referee_telephone",
+            "referee_email",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            for name in ("sign_off_profiles", "manager_adds_qualifications"):
+                self.initial[name] = "yes" if getattr(self.instance, name) else "no"
+
+    def clean_referee_telephone(self) -> str:
+        return _rule(self, "referee_telephone", rules.telephone)
+
+
+LEAVE = ("", "Leave as it is")
+
+
+class BulkSettingsForm(forms.Form):
+    """Apply either setting to a learner group or a whole year group at once (R24)."""
+
+    group = forms.ModelChoiceField(
+        label="Learner group",
+        queryset=LearnerGroup.objects.none(),
+        required=False,
+        empty_label="Not a group: a year group",
+        to_field_name="code",
+    )
+    year_group = forms.TypedChoiceField(
+        label="Learner year group",
+        choices=[("", "Choose a year group"), *YearGroup.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    sign_off_profile = forms.ChoiceField(
+        label="Sign off learner's profile?",
+        choices=[LEAVE, *ProviderDefault.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    manager_adds_qualifications = forms.ChoiceField(
+        label="Add qualifications on behalf of the learners?",
+        choices=[LEAVE, *ProviderDefault.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, groups: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["group"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = groups
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("group") and not data.get("year_group"):
+            self.add_error("group", "Choose a learner group or a year group")
+        if not data.get("sign_off_profile") and not data.get("manager_adds_qualifications"):
+            self.add_error("sign_off_profile", "Choose a setting to change")
+        return data
+
+
+class LearnerGroupForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = LearnerGroup
+        fields = ["name", "year_group"]
+
+    def __init__(self, *args: Any, provider: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.provider = provider
+
+    def clean_name(self) -> str:
+        name = _rule(self, "name", rules.required)
+        taken = LearnerGroup.objects.filter(provider=self.instance.provider, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("This provider has a learner group of this name already")
+        return name

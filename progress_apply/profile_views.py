@@ -1,0 +1,536 @@
+"""The profile's pages (seed §5.2, §5.4-5.6, §8). The qualification pages serve both the
+learner (their own profile, /apply/profile/...) and a learner manager (/apply/learners/<code>/
+...): `_owner` finds the learner through the one access rule either way, so a learner of
+another provider, or another learner's qualification, is a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from picsweb.access import request_access, role_required
+from picsweb.models import Role
+from picsweb.typing import AuthenticatedHttpRequest
+from progress_apply import profiles
+from progress_apply.models import (
+    LearnerGroup,
+    PortalLearner,
+    PortalSettings,
+    Qualification,
+    QualificationType,
+    YearGroup,
+)
+from progress_apply.profile_forms import (
+    BulkSettingsForm,
+    LearnerGroupForm,
+    PersonalSectionForm,
+    ProviderSettingsForm,
+    QualificationForm,
+    QualificationTypeForm,
+    RefereeForm,
+    ReferenceForm,
+    StatementForm,
+)
+from progress_apply.rules import RuleError
+
+LM = Role.LEARNER_MANAGER
+
+
+def _owner(request: AuthenticatedHttpRequest, code: str | None) -> tuple[PortalLearner, bool]:
+    """(the learner, whether a manager is acting): a manager's learner by code, else the
+    learner's own profile."""
+    related = PortalLearner.objects.select_related("user", "provider")
+    if code is not None:
+        if not request_access(request).has(LM):
+            raise Http404
+        learner: PortalLearner = request_access(request).get(related, LM, code=code)
+        return learner, True
+    own = related.filter(user=request.user).first()
+    if own is None:
+        raise Http404
+    return own, False
+
+
+def _url(name: str, learner: PortalLearner, manager: bool, **kwargs: Any) -> str:
+    if manager:
+        return reverse(f"progress_apply:learner-{name}", kwargs={"code": learner.code, **kwargs})
+    # On the learner's own pages the qualification's code is the URL's only code.
+    own = {"code": kwargs["qualification"]} if "qualification" in kwargs else kwargs
+    return reverse(f"progress_apply:my-{name}", kwargs=own)
+
+
+def _back(learner: PortalLearner, manager: bool, tab: str) -> str:
+    if manager:
+        return reverse("progress_apply:learner-profile", kwargs={"code": learner.code}) + (
+            f"?tab={tab}"
+        )
+    return reverse("progress_apply:my-" + tab)
+
+
+def _context(learner: PortalLearner, manager: bool, **extra: Any) -> dict[str, Any]:
+    return {
+        "learner": learner,
+        "manager": manager,
+        "sections": [
+            (key, label, profiles.section_status(learner, key))
+            for key, (_, label) in profiles.SECTIONS.items()
+        ],
+        **extra,
+    }
+
+
+# --- the manager's learner summary (S12), approval ------------------------------------------
+
+
+@role_required(LM)
+def learner_profile(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    learner, _ = _owner(request, code)
+    tab = request.GET.get("tab", "personal")
+    if tab not in (*profiles.SECTIONS, "reference"):
+        raise Http404
+    reference = profiles.reference_for(learner)
+    context = _context(
+        learner,
+        True,
+        tab=tab,
+        qualifications=_qualification_rows(learner, True),
+        reference=reference,
+        referee=profiles.referee_of(learner, reference),
+        signs_off=profiles.sign_off_applies(learner),
+        manager_adds=profiles.manager_adds_qualifications(learner),
+        ready=profiles.profile_ready(learner),
+    )
+    return render(request, "progress_apply/learner_profile.html", context)
+
+
+@require_POST
+@role_required(LM)
+def profile_approve(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    learner, _ = _owner(request, code)
+    try:
+        profiles.profile_approve(learner=learner, by=request.user)
+    except RuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The profile of {learner.user.get_full_name()} is approved.")
+    return redirect("progress_apply:learner-profile", code=learner.code)
+
+
+@require_POST
+@role_required(LM)
+def profile_unapprove(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    learner, _ = _owner(request, code)
+    profiles.profile_unapprove(learner=learner, by=request.user)
+    messages.success(request, f"The profile of {learner.user.get_full_name()} is not approved.")
+    return redirect("progress_apply:learner-profile", code=learner.code)
+
+
+# --- the learner's sections (S13) ---------------------------------------------------------------
+
+
+@login_required
+def my_personal(request: AuthenticatedHttpRequest) -> HttpResponse:
+    learner, _ = _owner(request, None)
+    complete = learner.personal_status == profiles.COMPLETE
+    editing = not complete or "update" in request.GET or request.method == "POST"
+    initial = {name: getattr(learner, name) for name in PersonalSectionForm.FIELDS}
+    form = PersonalSectionForm(
+        request.POST or None, initial={**initial, "email": learner.user.email}
+    )
+    if request.method == "POST" and form.is_valid():
+        done = "complete" in request.POST
+        profiles.personal_details_save(
+            learner=learner,
+            by=request.user,
+            values=form.learner_values(),
+            email=form.cleaned_data["email"],
+            complete=done,
+        )
+        messages.success(
+            request, "Personal details complete." if done else "Personal details saved."
+        )
+        return redirect("progress_apply:learner-home" if done else "progress_apply:my-personal")
+    return render(
+        request,
+        "progress_apply/section_personal.html",
+        _context(learner, False, form=form, editing=editing),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def my_statement(request: AuthenticatedHttpRequest) -> HttpResponse:
+    learner, _ = _owner(request, None)
+    complete = learner.statement_status == profiles.COMPLETE
+    editing = not complete or "update" in request.GET or request.method == "POST"
+    form = StatementForm(
+        request.POST or None, initial={"personal_statement": learner.personal_statement}
+    )
+    if request.method == "POST" and form.is_valid():
+        done = "complete" in request.POST
+        try:
+            profiles.statement_save(
+                learner=learner,
+                by=request.user,
+                text=form.cleaned_data["personal_statement"],
+                complete=done,
+            )
+        except RuleError as error:
+            form.add_error("personal_statement", error.message)
+        else:
+            messages.success(
+                request, "Personal statement complete." if done else "Personal statement saved."
+            )
+            return redirect(
+                "progress_apply:learner-home" if done else "progress_apply:my-statement"
+            )
+    return render(
+        request,
+        "progress_apply/section_statement.html",
+        _context(learner, False, form=form, editing=editing),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- qualifications (S14-S16), for the learner and for a manager ------------------------------
+
+
+def _qualification_rows(learner: PortalLearner, manager: bool) -> list[dict[str, Any]]:
+    rows = []
+    for q in learner.qualifications.select_related(
+        "type", "subject", "predicted_grade", "actual_grade"
+    ):
+        rows.append(
+            {
+                "q": q,
+                "edit": _url("qualification-edit", learner, manager, qualification=q.code),
+                "delete": _url("qualification-delete", learner, manager, qualification=q.code),
+            }
+        )
+    return rows
+
+
+@login_required
+def qualifications(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponse:
+    learner, manager = _owner(request, code)
+    if manager:
+        return redirect(_back(learner, True, "qualifications"))
+    return render(
+        request,
+        "progress_apply/section_qualifications.html",
+        _context(
+            learner,
+            False,
+            rows=_qualification_rows(learner, False),
+            may_change=profiles.may_change_qualifications(learner, request.user),
+            add_url=_url("qualification-add", learner, False),
+            complete_url=_url("qualifications-complete", learner, False),
+        ),
+    )
+
+
+@login_required
+def qualification_add(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponse:
+    """S15: choose the type; the next page is that type's template."""
+    learner, manager = _owner(request, code)
+    if not profiles.may_change_qualifications(learner, request.user):
+        messages.error(request, profiles.MANAGER_ADDS)
+        return redirect(_back(learner, manager, "qualifications"))
+    form = QualificationTypeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["type"]
+        return redirect(_url("qualification-template", learner, manager) + f"?type={kind.pk}")
+    return render(
+        request,
+        "progress_apply/qualification_type.html",
+        _context(learner, manager, form=form, back=_back(learner, manager, "qualifications")),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def qualification_template(
+    request: AuthenticatedHttpRequest, code: str | None = None
+) -> HttpResponse:
+    """S16 (?type=<id> from S15): subject, completion date and grades of the chosen type;
+    Save / Save and add another qualification."""
+    learner, manager = _owner(request, code)
+    type_id = request.GET.get("type", "")
+    if not type_id.isdigit():
+        return redirect(_url("qualification-add", learner, manager))
+    kind = get_object_or_404(QualificationType, pk=int(type_id))
+    form = QualificationForm(request.POST or None, qualification_type=kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profiles.qualification_add(
+                learner=learner, by=request.user, values=form.cleaned_data["values"]
+            )
+        except RuleError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"{kind} {form.cleaned_data['subject']} added.")
+            if "another" in request.POST:
+                return redirect(_url("qualification-add", learner, manager))
+            return redirect(_back(learner, manager, "qualifications"))
+    return _template_page(request, learner, manager, kind, form)
+
+
+@login_required
+def qualification_edit(
+    request: AuthenticatedHttpRequest, qualification: str, code: str | None = None
+) -> HttpResponse:
+    learner, manager = _owner(request, code)
+    found = get_object_or_404(learner.qualifications.select_related("type"), code=qualification)
+    initial = {
+        "subject": found.subject_id,
+        "predicted_grade": found.predicted_grade_id,
+        "actual_grade": found.actual_grade_id,
+        "completed_month": found.completed_on.month if found.completed_on else "",
+        "completed_year": found.completed_on.year if found.completed_on else "",
+    }
+    form = QualificationForm(request.POST or None, qualification_type=found.type, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profiles.qualification_update(
+                qualification=found, by=request.user, values=form.cleaned_data["values"]
+            )
+        except RuleError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"{found} saved.")
+            return redirect(_back(learner, manager, "qualifications"))
+    return _template_page(request, learner, manager, found.type, form, editing=found)
+
+
+def _template_page(
+    request: AuthenticatedHttpRequest,
+    learner: PortalLearner,
+    manager: bool,
+    kind: QualificationType,
+    form: QualificationForm,
+    editing: Qualification | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "progress_apply/qualification_form.html",
+        _context(
+            learner,
+            manager,
+            form=form,
+            kind=kind,
+            editing=editing,
+            back=_back(learner, manager, "qualifications"),
+        ),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@login_required
+def qualification_delete(
+    request: AuthenticatedHttpRequest, qualification: str, code: str | None = None
+) -> HttpResponse:
+    learner, manager = _owner(request, code)
+    found = get_object_or_404(learner.qualifications, code=qualification)
+    try:
+        profiles.qualification_delete(qualification=found, by=request.user)
+    except RuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{found} deleted.")
+    return redirect(_back(learner, manager, "qualifications"))
+
+
+@login_required
+def my_qualification_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    return qualification_edit(request, qualification=code)
+
+
+@require_POST
+@login_required
+def my_qualification_delete(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    return qualification_delete(request, qualification=code)
+
+
+@require_POST
+@login_required
+def qualifications_complete(
+    request: AuthenticatedHttpRequest, code: str | None = None
+) -> HttpResponse:
+    """'I have added all of my qualifications' (or the manager's, when they add them)."""
+    learner, manager = _owner(request, code)
+    try:
+        profiles.section_complete(learner=learner, by=request.user, section="qualifications")
+    except RuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Qualifications complete.")
+    return redirect(_back(learner, manager, "qualifications"))
+
+
+# --- the reference (S17, S18) ---------------------------------------------------------------------
+
+
+@role_required(LM)
+def reference(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    learner, _ = _owner(request, code)
+    found = profiles.reference_for(learner)
+    completing = "complete" in request.POST
+    form = ReferenceForm(request.POST or None, instance=found, completing=completing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profiles.reference_save(reference=form.instance, by=request.user, complete=completing)
+        except RuleError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, "Reference complete." if completing else "Reference details saved."
+            )
+            return redirect(_back(learner, True, "reference"))
+    return render(
+        request,
+        "progress_apply/reference_form.html",
+        _context(learner, True, form=form, referee=profiles.referee_of(learner, found)),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(LM)
+def referee(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    learner, _ = _owner(request, code)
+    found = profiles.reference_for(learner)
+    form = RefereeForm(request.POST or None, instance=found)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Referee saved.")
+        return redirect("progress_apply:learner-reference", code=learner.code)
+    return render(
+        request,
+        "progress_apply/referee_form.html",
+        _context(learner, True, form=form),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- settings (R22-R24) ---------------------------------------------------------------------------
+
+
+@role_required(Role.PROVIDER_MANAGER)
+def provider_settings(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    provider = request_access(request).provider(Role.PROVIDER_MANAGER, str(code))
+    found = PortalSettings.objects.filter(provider=provider).first() or PortalSettings(
+        provider=provider
+    )
+    form = ProviderSettingsForm(request.POST or None, instance=found)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Portal settings of {provider.name} saved.")
+        return redirect("progress_apply:providers")
+    return render(
+        request,
+        "progress_apply/provider_settings.html",
+        {"form": form, "provider": provider},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(LM)
+def bulk_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    access = request_access(request)
+    learners = access.scoped(PortalLearner.objects.all(), LM)
+    groups = access.scoped(LearnerGroup.objects.all(), LM)
+    form = BulkSettingsForm(request.POST or None, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["group"]:
+            chosen = learners.filter(groups=data["group"])
+            where = f"learner group {data['group'].name}"
+        else:
+            chosen = learners.filter(year_group=data["year_group"])
+            where = YearGroup(data["year_group"]).label
+        changed = profiles.settings_apply(
+            learners=chosen,
+            sign_off=data["sign_off_profile"] or None,
+            manager_adds=data["manager_adds_qualifications"] or None,
+        )
+        messages.success(request, f"Settings changed for {changed:,} learners of {where}.")
+        return redirect("progress_apply:learners")
+    return render(
+        request,
+        "progress_apply/bulk_settings.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- learner groups (S21, S21a) -------------------------------------------------------------------
+
+
+@role_required(LM)
+def group_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    access = request_access(request)
+    provider = access.provider(LM, str(code))
+    creates = bool({Role.PROVIDER_MANAGER, Role.USER_MANAGER} & access.roles_at(provider))
+    form = LearnerGroupForm(request.POST or None, provider=provider) if creates else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            group = form.save()
+            messages.success(request, f"Learner group {group.name} created.")
+            return redirect("progress_apply:groups", code=provider.code)
+    groups = access.scoped(LearnerGroup.objects.filter(provider=provider), LM)
+    return render(
+        request,
+        "progress_apply/group_list.html",
+        {
+            "provider": provider,
+            "groups": groups,
+            "form": form,
+            "may_associate": profiles.may_associate(access),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(LM)
+def group_members(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """Tick learners in or out of a group (only a manager in no group: R3)."""
+    access = request_access(request)
+    group = access.get(LearnerGroup.objects.select_related("provider"), LM, code=code)
+    if not profiles.may_associate(access):
+        raise Http404
+    learners = access.scoped(PortalLearner.objects.filter(provider=group.provider), LM)
+    if group.year_group:
+        learners = learners.filter(year_group=group.year_group)
+    search = request.GET.get("q", "").strip()[:100]
+    if search:
+        learners = learners.filter(user__last_name__istartswith=search) | learners.filter(
+            user__first_name__istartswith=search
+        )
+    learners = learners.select_related("user").order_by("user__last_name", "user__first_name", "id")
+    page = Paginator(learners, 50).get_page(request.GET.get("page"))
+    if request.method == "POST":
+        shown = {str(c) for c in request.POST.getlist("shown")}
+        ticked = {str(c) for c in request.POST.getlist("member")}
+        with transaction.atomic():
+            for learner in learners.filter(code__in=shown):
+                profiles.group_set_member(
+                    group=group, learner=learner, member=str(learner.code) in ticked
+                )
+        messages.success(request, f"Learner group {group.name} saved.")
+        return redirect(request.get_full_path())
+    members = set(group.learners.values_list("pk", flat=True))
+    return render(
+        request,
+        "progress_apply/group_members.html",
+        {"group": group, "page": page, "members": members, "search": search},
+    )

@@ -1,0 +1,456 @@
+"""The portal learner's profile (seed 003 §5.2, §5.4-5.6, §8): its three sections, the
+qualifications, the personal statement, the reference, approval, the effective settings and
+learner groups. Business rules of the profile live here (services.py holds accounts and the
+learner records); views and forms call these functions and show their `RuleError` messages.
+
+Who acts matters: `by` is the user doing it. A learner changing their own profile after it
+was approved un-approves it (R36); a manager's change does not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from picsweb.access import Access, register_narrowing
+from picsweb.emails import send_templated_email
+from picsweb.models import Role
+from progress_apply.models import (
+    REFERENCE_RATINGS,
+    LearnerGroup,
+    PortalLearner,
+    PortalSettings,
+    ProviderDefault,
+    Qualification,
+    QualificationGrade,
+    QualificationSubject,
+    QualificationType,
+    Rating,
+    Reference,
+    SectionStatus,
+)
+from progress_apply.rules import RuleError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+COMPLETE = SectionStatus.COMPLETE
+IN_PROGRESS = SectionStatus.IN_PROGRESS
+MAX_QUALIFICATIONS = 18  # seed §9.2: the workbook holds 18; the form keeps to the same
+STATEMENT_MAX = 4000  # characters (UCAS's personal statement limit)
+
+# The profile's sections: status field and the label the list and the tabs show.
+SECTIONS = {
+    "personal": ("personal_status", "Personal details"),
+    "qualifications": ("qualifications_status", "Qualifications"),
+    "statement": ("statement_status", "Personal statement"),
+}
+
+MANAGER_ADDS = "Your learner manager adds your qualifications: ask them to make any change."
+SUBJECT_NOT_OF_TYPE = "Choose a subject of this qualification type"
+GRADE_NOT_OF_TYPE = "Choose a grade of this qualification type"
+GRADE_NEEDED = "Enter a predicted grade or an actual grade, or both"
+TOO_MANY = f"A learner can have at most {MAX_QUALIFICATIONS} qualifications"
+STATEMENT_TOO_LONG = f"Your personal statement must be {STATEMENT_MAX:,} characters or fewer"
+NOT_READY_TO_APPROVE = "The profile can be approved once every section is complete"
+
+
+# --- effective settings (R22-R25) --------------------------------------------------------------
+
+
+def provider_settings(provider_id: int) -> PortalSettings:
+    """The provider's portal settings (defaults off when none were saved)."""
+    found = PortalSettings.objects.filter(provider_id=provider_id).first()
+    return found or PortalSettings(provider_id=provider_id)
+
+
+def _effective(choice: str, default: bool) -> bool:
+    return {ProviderDefault.YES: True, ProviderDefault.NO: False}.get(choice, default)  # type: ignore[call-overload]
+
+
+def sign_off_applies(learner: PortalLearner) -> bool:
+    """Whether the learner's profile needs approving (their own choice or the provider's)."""
+    return _effective(
+        learner.sign_off_profile, provider_settings(learner.provider_id).sign_off_profiles
+    )
+
+
+def manager_adds_qualifications(learner: PortalLearner) -> bool:
+    """Whether the manager adds the learner's qualifications (the learner cannot)."""
+    return _effective(
+        learner.manager_adds_qualifications,
+        provider_settings(learner.provider_id).manager_adds_qualifications,
+    )
+
+
+def _effective_expression(field: str, default_field: str) -> Case:
+    default = Coalesce(
+        Subquery(
+            PortalSettings.objects.filter(provider_id=OuterRef("provider_id")).values(
+                default_field
+            )[:1]
+        ),
+        Value(False),
+    )
+    return Case(
+        When(**{field: ProviderDefault.YES}, then=Value(True)),
+        When(**{field: ProviderDefault.NO}, then=Value(False)),
+        default=default,
+        output_field=BooleanField(),
+    )
+
+
+def with_effective_settings(learners: QuerySet[PortalLearner]) -> QuerySet[Any]:
+    """`learners` annotated with `signs_off` and `manager_adds` (the same rule as above, in
+    SQL, for the dashboard counts and lists)."""
+    return learners.annotate(
+        signs_off=_effective_expression("sign_off_profile", "sign_off_profiles"),
+        manager_adds=_effective_expression(
+            "manager_adds_qualifications", "manager_adds_qualifications"
+        ),
+    )
+
+
+def settings_apply(
+    *, learners: QuerySet[PortalLearner], sign_off: str | None, manager_adds: str | None
+) -> int:
+    """Sets either setting (a ProviderDefault value; None leaves it) on many learners at once:
+    one learner, a learner group or a year group (R24). Returns how many were changed."""
+    changes: dict[str, Any] = {}
+    if sign_off:
+        changes["sign_off_profile"] = ProviderDefault(sign_off)
+    if manager_adds:
+        changes["manager_adds_qualifications"] = ProviderDefault(manager_adds)
+    if not changes:
+        return 0
+    return PortalLearner.objects.filter(pk__in=learners.values("pk")).update(
+        **changes, updated_at=timezone.now()
+    )
+
+
+# --- the dashboard's profile counts (seed §4) ----------------------------------------------------
+
+
+def incomplete_profiles(learners: QuerySet[PortalLearner]) -> QuerySet[PortalLearner]:
+    """A section the learner completes is not complete (qualifications count only when the
+    learner adds them)."""
+    return with_effective_settings(learners).filter(
+        ~Q(personal_status=COMPLETE)
+        | ~Q(statement_status=COMPLETE)
+        | (Q(manager_adds=False) & ~Q(qualifications_status=COMPLETE))
+    )
+
+
+def awaiting_approval(learners: QuerySet[PortalLearner]) -> QuerySet[PortalLearner]:
+    """Sign-off applies, every section complete, not approved."""
+    return with_effective_settings(learners).filter(
+        signs_off=True,
+        personal_status=COMPLETE,
+        statement_status=COMPLETE,
+        qualifications_status=COMPLETE,
+        approved_at__isnull=True,
+    )
+
+
+def awaiting_qualifications(learners: QuerySet[PortalLearner]) -> QuerySet[PortalLearner]:
+    """The manager adds the qualifications and has not completed the section."""
+    return (
+        with_effective_settings(learners)
+        .filter(manager_adds=True)
+        .exclude(qualifications_status=COMPLETE)
+    )
+
+
+def awaiting_references(learners: QuerySet[PortalLearner]) -> QuerySet[PortalLearner]:
+    """No completed reference."""
+    completed = Reference.objects.filter(learner_id=OuterRef("pk"), completed_at__isnull=False)
+    return learners.exclude(Exists(completed))
+
+
+# --- sections (R26-R29, R36) --------------------------------------------------------------------
+
+
+def _is_learner(learner: PortalLearner, by: User) -> bool:
+    return by.pk == learner.user_id
+
+
+def _touched(learner: PortalLearner, by: User, section: str) -> list[str]:
+    """A change to `section`: it is open again (in progress), and a learner's own change
+    un-approves the profile (R36). Returns the fields changed, for save()."""
+    field = SECTIONS[section][0]
+    setattr(learner, field, IN_PROGRESS)
+    fields = [field]
+    if _is_learner(learner, by) and learner.approved_at is not None:
+        learner.approved_at = None
+        learner.approved_by = None
+        fields += ["approved_at", "approved_by"]
+    return fields
+
+
+def section_status(learner: PortalLearner, section: str) -> str:
+    return str(getattr(learner, SECTIONS[section][0]))
+
+
+def section_complete(*, learner: PortalLearner, by: User, section: str) -> None:
+    """Marks a section complete (the learner's 'mark as complete'; for qualifications, 'I have
+    added all of my qualifications')."""
+    if (
+        section == "qualifications"
+        and _is_learner(learner, by)
+        and manager_adds_qualifications(learner)
+    ):
+        raise RuleError(MANAGER_ADDS)
+    setattr(learner, SECTIONS[section][0], COMPLETE)
+    learner.save(update_fields=[SECTIONS[section][0], "updated_at"])
+
+
+def personal_details_save(
+    *, learner: PortalLearner, by: User, values: dict[str, Any], email: str, complete: bool
+) -> None:
+    """The learner's personal details section (address, contact, gender, ethnicity)."""
+    with transaction.atomic():
+        for name, value in values.items():
+            setattr(learner, name, value)
+        fields = _touched(learner, by, "personal")
+        if complete:
+            learner.personal_status = COMPLETE
+        learner.save(update_fields=[*values, *fields, "updated_at"])
+        if learner.user.email != email:
+            learner.user.email = email
+            learner.user.save(update_fields=["email"])
+
+
+def statement_save(*, learner: PortalLearner, by: User, text: str, complete: bool) -> None:
+    text = text.strip()
+    if len(text) > STATEMENT_MAX:
+        raise RuleError(STATEMENT_TOO_LONG)
+    learner.personal_statement = text
+    fields = _touched(learner, by, "statement")
+    if complete:
+        if not text:
+            raise RuleError("Write your personal statement before you mark it complete")
+        learner.statement_status = COMPLETE
+    learner.save(update_fields=["personal_statement", *fields, "updated_at"])
+
+
+# --- qualifications (R25, R29-R31) --------------------------------------------------------------
+
+
+@dataclass
+class QualificationValues:
+    type: QualificationType
+    subject: QualificationSubject
+    completed_on: date | None
+    predicted_grade: QualificationGrade | None
+    actual_grade: QualificationGrade | None
+
+
+def qualification_problems(values: QualificationValues) -> dict[str, str]:
+    """Field -> message for values that do not belong together (the form, the workbook)."""
+    problems = {}
+    if values.subject.type_id != values.type.pk:
+        problems["subject"] = SUBJECT_NOT_OF_TYPE
+    for field in ("predicted_grade", "actual_grade"):
+        grade = getattr(values, field)
+        if grade is not None and grade.type_id != values.type.pk:
+            problems[field] = GRADE_NOT_OF_TYPE
+    if values.predicted_grade is None and values.actual_grade is None:
+        problems["predicted_grade"] = GRADE_NEEDED
+    return problems
+
+
+def may_change_qualifications(learner: PortalLearner, by: User) -> bool:
+    """A manager always may; the learner only when the manager does not add them (R25)."""
+    return not (_is_learner(learner, by) and manager_adds_qualifications(learner))
+
+
+def _check(learner: PortalLearner, by: User, values: QualificationValues) -> None:
+    if not may_change_qualifications(learner, by):
+        raise RuleError(MANAGER_ADDS)
+    problems = qualification_problems(values)
+    if problems:
+        raise RuleError(next(iter(problems.values())))
+
+
+def qualification_add(
+    *, learner: PortalLearner, by: User, values: QualificationValues
+) -> Qualification:
+    _check(learner, by, values)
+    with transaction.atomic():
+        PortalLearner.objects.select_for_update().filter(pk=learner.pk).first()
+        if learner.qualifications.count() >= MAX_QUALIFICATIONS:
+            raise RuleError(TOO_MANY)
+        qualification = Qualification.objects.create(
+            learner=learner,
+            added_by=by,
+            verified=not _is_learner(learner, by),
+            **vars(values),
+        )
+        learner.save(update_fields=[*_touched(learner, by, "qualifications"), "updated_at"])
+    return qualification
+
+
+def qualification_update(
+    *, qualification: Qualification, by: User, values: QualificationValues
+) -> None:
+    learner = qualification.learner
+    _check(learner, by, values)
+    with transaction.atomic():
+        for name, value in vars(values).items():
+            setattr(qualification, name, value)
+        # Verified only while every change came from a manager.
+        qualification.verified = qualification.verified and not _is_learner(learner, by)
+        qualification.save()
+        learner.save(update_fields=[*_touched(learner, by, "qualifications"), "updated_at"])
+
+
+def qualification_delete(*, qualification: Qualification, by: User) -> None:
+    learner = qualification.learner
+    if not may_change_qualifications(learner, by):
+        raise RuleError(MANAGER_ADDS)
+    with transaction.atomic():
+        qualification.delete()
+        learner.save(update_fields=[*_touched(learner, by, "qualifications"), "updated_at"])
+
+
+# --- approval (R32-R37) -------------------------------------------------------------------------
+
+
+def profile_ready(learner: PortalLearner) -> bool:
+    return all(section_status(learner, section) == COMPLETE for section in SECTIONS)
+
+
+def profile_approve(*, learner: PortalLearner, by: User) -> None:
+    """'Approve Profile': the learner sees a message on their home page and gets an email.
+    Part 3 submits the learner's pending applications here (R34)."""
+    if not profile_ready(learner):
+        raise RuleError(NOT_READY_TO_APPROVE)
+    learner.approved_at = timezone.now()
+    learner.approved_by = by
+    learner.save(update_fields=["approved_at", "approved_by", "updated_at"])
+    if learner.user.email:
+        # Only the first name: no other personal data in an email.
+        send_templated_email(
+            name="portal-profile-approved",
+            to=[learner.user.email],
+            context={"first_name": learner.user.first_name},
+        )
+
+
+def profile_unapprove(*, learner: PortalLearner, by: User) -> None:
+    learner.approved_at = None
+    learner.approved_by = None
+    learner.save(update_fields=["approved_at", "approved_by", "updated_at"])
+
+
+# --- references (R38-R42) -----------------------------------------------------------------------
+
+BELOW = {Rating.BELOW_AVERAGE, Rating.POOR}
+RATING_DETAILS_NEEDED = "Give details of the ratings below average"
+SUPPORT_DETAILS_NEEDED = "Give details of the additional support required"
+REFERENCE_INCOMPLETE = "Answer every question before you complete the reference"
+ATTENDANCE = "Attendance must be a whole number from 0 to 100"
+
+
+def reference_for(learner: PortalLearner) -> Reference:
+    found = Reference.objects.filter(learner=learner).first()
+    return found or Reference(learner=learner)
+
+
+def reference_problems(reference: Reference, *, completing: bool) -> dict[str, str]:
+    problems = {}
+    if reference.attendance is not None and not 0 <= reference.attendance <= 100:
+        problems["attendance"] = ATTENDANCE
+    ratings = [getattr(reference, name) for name in REFERENCE_RATINGS]
+    if any(r in BELOW for r in ratings) and not reference.rating_details.strip():
+        problems["rating_details"] = RATING_DETAILS_NEEDED
+    if reference.support_required and not reference.support_details.strip():
+        problems["support_details"] = SUPPORT_DETAILS_NEEDED
+    if completing:
+        for name in REFERENCE_RATINGS:
+            if not getattr(reference, name):
+                problems.setdefault(name, REFERENCE_INCOMPLETE)
+        if reference.attendance is None:
+            problems.setdefault("attendance", REFERENCE_INCOMPLETE)
+        if reference.support_required is None:
+            problems.setdefault("support_required", REFERENCE_INCOMPLETE)
+    return problems
+
+
+def reference_save(*, reference: Reference, by: User, complete: bool) -> None:
+    """'Save reference details' (a draft) or 'Complete reference details' (attached to the
+    learner's applications from then on). A completed reference saved as a draft again is a
+    draft until completed again."""
+    problems = reference_problems(reference, completing=complete)
+    if problems:
+        raise RuleError(next(iter(problems.values())))
+    reference.updated_by = by
+    reference.completed_at = timezone.now() if complete else None
+    reference.save()
+
+
+def referee_of(learner: PortalLearner, reference: Reference | None) -> dict[str, str] | None:
+    """The referee heading the reference page: this learner's own, else the provider's."""
+    source: Any = reference if reference is not None and reference.referee_name else None
+    default = source is None
+    if source is None:
+        source = provider_settings(learner.provider_id)
+    if not source.referee_name:
+        return None
+    return {
+        "name": source.referee_name,
+        "position": source.referee_position,
+        "telephone": source.referee_telephone,
+        "email": source.referee_email,
+        "default": "yes" if default else "",
+    }
+
+
+# --- learner groups (R2-R5) ---------------------------------------------------------------------
+
+
+def groups_managed_by(user: User) -> QuerySet[LearnerGroup]:
+    return LearnerGroup.objects.filter(managers=user)
+
+
+def _group_narrowing(access: Access, learners: QuerySet[Any]) -> QuerySet[Any]:
+    """A learner manager assigned to learner groups at a provider sees only those groups'
+    learners there (R2); at a provider where they are in no group, every learner."""
+    user: Any = access.user
+    providers_with_groups = groups_managed_by(user).values("provider_id")
+    in_their_group = LearnerGroup.learners.through.objects.filter(
+        portallearner_id=OuterRef("pk"), learnergroup__managers=user
+    )
+    return learners.filter(~Q(provider_id__in=providers_with_groups) | Q(Exists(in_their_group)))
+
+
+register_narrowing(PortalLearner, Role.LEARNER_MANAGER, _group_narrowing)
+
+
+def may_associate(access: Access) -> bool:
+    """Only a learner manager in no group ticks learners in or out of groups (R3)."""
+    return not groups_managed_by(access.user).exists()  # type: ignore[arg-type]
+
+
+def group_set_member(*, group: LearnerGroup, learner: PortalLearner, member: bool) -> None:
+    if learner.provider_id != group.provider_id:
+        raise RuleError("The learner is not at this group's provider")
+    if member:
+        group.learners.add(learner)
+    else:
+        group.learners.remove(learner)
