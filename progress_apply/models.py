@@ -204,7 +204,9 @@ class PortalSettings(models.Model):
     ('Learners cannot add qualifications'), and the default referee (seed §5.1, §5.5, §9.0).
     A provider without a row has both defaults off and no referee."""
 
-    provider = models.OneToOneField(Provider, on_delete=models.CASCADE, related_name="+")
+    provider = models.OneToOneField(
+        Provider, on_delete=models.CASCADE, related_name="portal_settings"
+    )
     sign_off_profiles = models.BooleanField("Sign off learners' profiles", default=False)
     manager_adds_qualifications = models.BooleanField(
         "Learners cannot add qualifications",

@@ -17,10 +17,10 @@ from django.db.models import (
     BooleanField,
     Case,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -99,14 +99,8 @@ def manager_adds_qualifications(learner: PortalLearner) -> bool:
 
 
 def _effective_expression(field: str, default_field: str) -> Case:
-    default = Coalesce(
-        Subquery(
-            PortalSettings.objects.filter(provider_id=OuterRef("provider_id")).values(
-                default_field
-            )[:1]
-        ),
-        Value(False),
-    )
+    # A left join to the provider's settings (none saved: off).
+    default = Coalesce(F(f"provider__portal_settings__{default_field}"), Value(False))
     return Case(
         When(**{field: ProviderDefault.YES}, then=Value(True)),
         When(**{field: ProviderDefault.NO}, then=Value(False)),
