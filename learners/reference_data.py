@@ -57,3 +57,15 @@ def load_standards(standard_model: Any) -> int:
 def outcode_countries() -> dict[str, str]:
     """Outcode -> England, Scotland or Wales."""
     return {row["outcode"]: row["country"] for row in _rows("uk_postcode_outcodes.csv")}
+
+
+@cache
+def outcode_districts() -> dict[str, str]:
+    """Outcode -> its local authority district (e.g. LS6 -> Leeds)."""
+    return {row["outcode"]: row["admin_district"] for row in _rows("uk_postcode_outcodes.csv")}
+
+
+def postcode_district(postcode: str) -> str:
+    """The local authority district of a postcode ('' when unknown)."""
+    outcode = postcode.strip().upper().split(" ")[0] if postcode.strip() else ""
+    return outcode_districts().get(outcode, "")

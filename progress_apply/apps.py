@@ -16,6 +16,7 @@ class ProgressApplyConfig(AppConfig):
         from progress_apply import (
             importing,  # noqa: F401 - registers the learner import
             profiles,  # noqa: F401 - registers the learner-group narrowing
+            qualification_workbook,  # noqa: F401 - registers its export and import
         )
 
         register(

@@ -15,6 +15,11 @@ urlpatterns = [
     ),
     path("learners/import/", import_views.learner_import, name="import"),
     path(
+        "learners/qualifications/",
+        import_views.qualifications_workbook,
+        name="qualifications",
+    ),
+    path(
         "learners/import/template.xlsx",
         import_views.learner_import_template,
         name="import-template",

@@ -98,9 +98,12 @@ def _check_cp1252(handle: IO[bytes]) -> None:
         lines += chunk.count(b"\n")
 
 
-def open_table(handle: IO[bytes], separator: str = ",", *, xls: bool = False) -> Table:
+def open_table(
+    handle: IO[bytes], separator: str = ",", *, xls: bool = False, sheet: str | None = None
+) -> Table:
     """Opens the table in `handle` (a binary file positioned anywhere); old-style Excel files
-    only when `xls` (the import takes them), else refused with a plain message."""
+    only when `xls` (the import takes them), else refused with a plain message. A workbook is
+    read from its first sheet, or from the one named `sheet`."""
     handle.seek(0)
     head = handle.read(4096)
     handle.seek(0)
@@ -108,25 +111,36 @@ def open_table(handle: IO[bytes], separator: str = ",", *, xls: bool = False) ->
         raise ImportFileError("The file is empty.")
     found = sniff_format(head, xls=xls)
     if found == "xlsx":
-        return _open_xlsx(handle)
+        return _open_xlsx(handle, sheet)
     if found == "xls":
-        return _open_xls(handle)
+        return _open_xls(handle, sheet)
     return _open_csv(handle, separator)
 
 
-def _open_xls(handle: IO[bytes]) -> Table:
+def _empty(name: str | None) -> str:
+    return f"The sheet '{name}' is empty." if name else "The first sheet of the workbook is empty."
+
+
+def _open_xls(handle: IO[bytes], name: str | None = None) -> Table:
     """An old-style Excel workbook (the portal's learner import takes them: seed 003 §7.2d),
     read with calamine; its errors file is written as XLSX."""
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        sheet = CalamineWorkbook.from_filelike(handle).get_sheet_by_index(0)
+        workbook = CalamineWorkbook.from_filelike(handle)
+        if name is None:
+            sheet = workbook.get_sheet_by_index(0)
+        else:
+            names = {n.strip().lower(): n for n in workbook.sheet_names}
+            if name.lower() not in names:
+                raise ImportFileError(f"The workbook has no sheet named '{name}'.")
+            sheet = workbook.get_sheet_by_name(names[name.lower()])
         records = sheet.iter_rows()
         first = next(records, None)
     except (CalamineError, ValueError, OSError) as error:
         raise ImportFileError(f"The XLS file cannot be opened ({error}).") from None
     if first is None:
-        raise ImportFileError("The first sheet of the workbook is empty.")
+        raise ImportFileError(_empty(name))
     headers = _xlsx_headers(first)
     offset = (sheet.start or (0, 0))[0]
 
@@ -182,15 +196,15 @@ def _open_csv(handle: IO[bytes], separator: str) -> Table:
     return Table("csv", [h for h in headers], rows(), encoding)
 
 
-def _open_xlsx(handle: IO[bytes]) -> Table:
-    """The first sheet, read by xlsx.py in a process of its own under a memory limit (see
-    there why), one row at a time as that process reads it."""
+def _open_xlsx(handle: IO[bytes], sheet: str | None = None) -> Table:
+    """The first sheet (or the one named `sheet`), read by xlsx.py in a process of its own
+    under a memory limit (see there why), one row at a time as that process reads it."""
     found: dict[str, int] = {}
-    rows = _xlsx_rows(handle, found)
+    rows = _xlsx_rows(handle, found, sheet)
     first = next(rows, None)
     if first is None:
         rows.close()
-        raise ImportFileError("The first sheet of the workbook is empty.")
+        raise ImportFileError(_empty(sheet))
     headers = _xlsx_headers(first[1])
     return Table("xlsx", headers, rows, estimated_rows=found.get("rows", 0))
 
@@ -206,7 +220,9 @@ def xlsx_limits() -> Limits:
     )
 
 
-def _xlsx_rows(handle: IO[bytes], found: dict[str, int]) -> Generator[tuple[int, list[Cell]]]:
+def _xlsx_rows(
+    handle: IO[bytes], found: dict[str, int], sheet: str | None = None
+) -> Generator[tuple[int, list[Cell]]]:
     """The rows as the reader process sends them; `found` gets "rows", its count of the
     sheet's rows, before the first row comes."""
     limits = xlsx_limits()
@@ -217,7 +233,14 @@ def _xlsx_rows(handle: IO[bytes], found: dict[str, int]) -> Generator[tuple[int,
         handle.seek(0)
         # Run as a script (not -m picsweb…): the reader needs neither Django nor Celery.
         process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-I", xlsx.__file__, limits.as_json(), copy.name],
+            [
+                sys.executable,
+                "-I",
+                xlsx.__file__,
+                limits.as_json(),
+                copy.name,
+                *([sheet] if sheet else []),
+            ],
             stdout=subprocess.PIPE,
             stderr=errors,
         )

@@ -37,6 +37,7 @@ class ImportSpec:
     also_roles: ClassVar[tuple[Role, ...]] = ()  # needed too, at the same provider
     max_bytes: ClassVar[int | None] = None  # None: settings.IMPORT_MAX_UPLOAD_BYTES
     formats: ClassVar[tuple[str, ...]] = ("csv", "xlsx")
+    sheet: ClassVar[str | None] = None  # the sheet a workbook is read from (None: the first)
 
     @property
     def roles(self) -> tuple[Role, ...]:

@@ -277,7 +277,7 @@ def validate_file(
     """Reads and checks every row; writes nothing to the database. Returns what was found,
     the file's format, and the errors file (None when every row is accepted); the accepted
     changes go to `plan`, one JSON line per chunk."""
-    table = open_table(handle, separator, xls="xls" in spec.formats)
+    table = open_table(handle, separator, xls="xls" in spec.formats, sheet=spec.sheet)
     if table.estimated_rows and isinstance(progress, jobs.Progress):
         progress.set_total(table.estimated_rows - 1)  # an XLSX: its rows were counted
     summary = Pass(keep_problems=keep_problems)

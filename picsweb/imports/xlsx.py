@@ -113,27 +113,41 @@ def _parse_part(archive: zipfile.ZipFile, name: str, limits: Limits) -> Any:
         return etree.parse(part, etree.XMLParser(resolve_entities=False, no_network=True))
 
 
-def _first_sheet(archive: zipfile.ZipFile, limits: Limits) -> tuple[str, bool]:
-    """The path of the first worksheet in the workbook, and whether dates count from 1904."""
+def _first_sheet(
+    archive: zipfile.ZipFile, limits: Limits, sheet: str | None = None
+) -> tuple[str, bool, int]:
+    """The path of the first worksheet in the workbook (or of the one named `sheet`, its name
+    compared ignoring case), whether dates count from 1904, and the sheet's position."""
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
         raise XlsxError("This is not an Excel workbook (it has no xl/workbook.xml).")
     workbook = _parse_part(archive, "xl/workbook.xml", limits).getroot()
     date1904 = False
     target = None
+    position = -1
+    found = None
     for element in workbook.iter():
         name = _local(str(element.tag))
         if name == "workbookPr":
             date1904 = element.get("date1904", "").lower() in ("1", "true")
-        elif name == "sheet" and target is None:
+        elif name == "sheet" and found is None:
+            position += 1
+            if sheet is not None and element.get("name", "").strip().lower() != sheet.lower():
+                continue
+            found = position
             ids = (element.get(f"{{{ns}}}id") for ns in REL_NAMESPACES)
             rel_id = next((i for i in ids if i), None)
             target = _rel_target(archive, rel_id, limits) if rel_id else None
+    if sheet is not None and found is None:
+        raise XlsxError(
+            f"The workbook has no sheet named '{sheet}': use the workbook this import's "
+            "export gives, with its sheets as they are."
+        )
     if target is None:
-        target = "xl/worksheets/sheet1.xml"
+        target = f"xl/worksheets/sheet{(found or 0) + 1}.xml"
     if target not in names:
-        raise XlsxError("The first sheet of the workbook is missing from the file.")
-    return target, date1904
+        raise XlsxError("The sheet to read is missing from the file.")
+    return target, date1904, found or 0
 
 
 def _rel_target(archive: zipfile.ZipFile, rel_id: str, limits: Limits) -> str | None:
@@ -243,9 +257,13 @@ def _as_date(serial: float, date1904: bool) -> date | datetime | time:
 
 
 def read_rows(
-    handle: IO[bytes], limits: Limits, on_count: Callable[[int], None] | None = None
+    handle: IO[bytes],
+    limits: Limits,
+    on_count: Callable[[int], None] | None = None,
+    sheet: str | None = None,
 ) -> Iterator[tuple[int, list[Any]]]:
-    """(row number, cells) for the rows of the first sheet. Cells are str, int, float, bool,
+    """(row number, cells) for the rows of the first sheet (or the one named `sheet`). Cells
+    are str, int, float, bool,
     date, datetime, time, timedelta, None, or {"formula": text}.
 
     A first pass over the sheet's XML (regular expressions, no parsing) finds formulas and
@@ -257,7 +275,7 @@ def read_rows(
     except (zipfile.BadZipFile, OSError) as error:
         raise XlsxError(f"The XLSX file cannot be opened ({error}).") from None
     with archive:
-        sheet_name, date1904 = _first_sheet(archive, limits)
+        sheet_name, date1904, position = _first_sheet(archive, limits, sheet)
         if "xl/sharedStrings.xml" in archive.namelist():
             _check_shared_strings_size(archive.getinfo("xl/sharedStrings.xml"), limits)
         parse, count = _scan_sheet(archive, sheet_name, limits)
@@ -266,7 +284,7 @@ def read_rows(
         if parse:
             yield from _parse_rows(archive, sheet_name, date1904, limits)
             return
-    yield from _calamine_rows(handle, limits)
+    yield from _calamine_rows(handle, limits, position)
 
 
 # Formula elements, prefixed or not; each pattern starts with a literal, so it is searched for
@@ -343,11 +361,13 @@ def _too_far_down(number: int, limits: Limits) -> None:
     )
 
 
-def _calamine_rows(handle: IO[bytes], limits: Limits) -> Iterator[tuple[int, list[Any]]]:
+def _calamine_rows(
+    handle: IO[bytes], limits: Limits, position: int = 0
+) -> Iterator[tuple[int, list[Any]]]:
     from python_calamine import CalamineWorkbook
 
     handle.seek(0)
-    sheet = CalamineWorkbook.from_filelike(handle).get_sheet_by_index(0)
+    sheet = CalamineWorkbook.from_filelike(handle).get_sheet_by_index(position)
     first = (sheet.start or (0, 0))[0] + 1  # rows above the used area are not read
     for number, record in enumerate(sheet.iter_rows(), start=first):
         # The range is dense: rows and cells that hold nothing are not sent on.
@@ -545,7 +565,8 @@ def main() -> None:
                 out.write(json.dumps({"rows": count}) + "\n")
 
             batch: list[tuple[int, list[Any]]] = []
-            for number, cells in read_rows(handle, limits, on_count):
+            sheet = sys.argv[3] if len(sys.argv) > 3 else None
+            for number, cells in read_rows(handle, limits, on_count, sheet):
                 batch.append((number, cells))
                 if len(batch) == BATCH_ROWS:
                     _send(batch, out, limits)
