@@ -255,3 +255,21 @@ def test_the_import_page_validates_and_applies_on_the_worker_and_emails(
     body = str(emails[-1])
     assert issued_decrypt(learner.issued_password) not in body
     assert "BLearner" in client.get("/apply/learners/not-logged-on/").content.decode()
+
+
+def test_an_old_style_xls_workbook_imports_with_its_real_dates(manager, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    path = tmp_path / "learners.xls"  # the errors file is written beside it
+    shutil.copy(Path(__file__).parent / "files" / "learners.xls", path)
+    out = _run(str(path), manager.username, confirm=False)
+    assert "3 rows: 2 can be imported" in out, out
+    assert "Row 4, Learner year group: Give the year group as Year 7 to Year 14" in out
+    _run(str(path), manager.username)
+    born = dict(
+        PortalLearner.objects.filter(user__last_name="Oldformat").values_list(
+            "user__first_name", "date_of_birth"
+        )
+    )
+    assert born == {"Xena": date(2011, 3, 4), "Yann": date(2010, 5, 6)}
