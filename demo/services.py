@@ -36,7 +36,7 @@ from learners.models import (
     ident_for,
     ident_number,
 )
-from learners.reference_data import english_outcodes
+from learners.reference_data import english_outcodes, outcode_centroids
 from picsweb.bulk import insert_objects
 
 PORTAL_ROLES = (Role.LEARNER_MANAGER, Role.PROVIDER_MANAGER, Role.USER_MANAGER)
@@ -265,6 +265,7 @@ def seed_demo(
     )
     _make_portal_learners(rng, [pl.provider for pl in lists], min(learners, 3000))
     _make_portal_settings(rng, [pl.provider for pl in lists])
+    make_courses([pl.provider for pl in lists], min(max(learners, 500), 3000), seed=seed)
     shares = [0.5, 0.3, 0.2]
     counts = [int(learners * share) for share in shares]
     counts[0] += learners - sum(counts)
@@ -605,6 +606,91 @@ def _make_portal_settings(rng: random.Random, providers: list[Provider]) -> None
         )
         tutor.learners.add(*[pk for pk, year in learners if year == 11][:30])
         gifted.learners.add(*[pk for pk, _ in rng.sample(learners, min(20, len(learners)))])
+
+
+COURSE_SUBJECTS = [
+    ("Mathematics", "A level", "3"),
+    ("English Literature", "A level", "3"),
+    ("Biology", "A level", "3"),
+    ("Psychology", "A level", "3"),
+    ("Business", "Level 3 diploma", "3"),
+    ("Health and Social Care", "Level 3 diploma", "3"),
+    ("Engineering", "Level 2 diploma", "2"),
+    ("Hair and Beauty", "Level 2 certificate", "2"),
+    ("Catering and Hospitality", "Level 1 certificate", "1"),
+    ("Construction Skills", "Level 1 diploma", "1"),
+    ("English", "Level 2 functional skills", "2"),
+    ("Mathematics", "Level 2 functional skills", "2"),
+    ("Computing", "Level 3 diploma", "3"),
+    ("Art and Design", "Level 3 diploma", "3"),
+]
+
+
+def make_courses(providers: list[Provider], count: int, seed: int = 16) -> int:
+    """`count` demo courses across England: courses of the subjects above, apprenticeships of
+    the LARS standards, and short training; venues spread over English postcode districts."""
+    from progress_apply.models import Course, QualificationType
+
+    rng = random.Random(seed)
+    centres = outcode_centroids()
+    outcodes = [outcode for outcode in english_outcodes() if outcode in centres]
+    types = {t.name: t for t in QualificationType.objects.all()}
+    standards = list(Standard.objects.filter(status__startswith="Approved")[:400])
+    today = date.today()
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    made = []
+    for n in range(count):
+        outcode = rng.choice(outcodes)
+        kind = rng.choices(["course", "apprenticeship", "training"], weights=[6, 3, 1])[0]
+        start = date(today.year + rng.randint(0, 1), rng.choice([1, 4, 9]), 1)
+        fields: dict[str, Any] = {}
+        if kind == "apprenticeship" and standards:
+            standard = rng.choice(standards)
+            fields = {
+                "title": f"{standard.title} apprenticeship"[:200],
+                "standard": standard,
+                "level": str(standard.level),
+                "subject": standard.title[:150],
+                "duration_months": standard.typical_duration_months or 18,
+                "study_mode": "full_time",
+            }
+        elif kind == "training":
+            subject = rng.choice(COURSE_SUBJECTS)[0]
+            fields = {
+                "title": f"{subject}: short course",
+                "subject": subject,
+                "duration_months": rng.randint(1, 3),
+                "study_mode": rng.choice(["part_time", "flexible"]),
+            }
+        else:
+            subject, type_name, level = rng.choice(COURSE_SUBJECTS)
+            fields = {
+                "title": f"{type_name} in {subject}",
+                "subject": subject,
+                "qualification_type": types.get(type_name),
+                "level": level,
+                "duration_months": 24 if type_name == "A level" else 12,
+                "study_mode": rng.choice(["full_time", "full_time", "part_time"]),
+            }
+        latitude, longitude = centres[outcode]
+        made.append(
+            Course(
+                provider=providers[n % len(providers)],
+                kind=kind,
+                start_date=start,
+                venue_postcode=f"{outcode} {rng.randint(1, 9)}{rng.choice(letters)}"
+                f"{rng.choice(letters)}",
+                latitude=latitude,
+                longitude=longitude,
+                description="A demo course for the portal's search.",
+                entry_requirements=rng.choice(
+                    ["", "Five GCSEs at grade 4 or above, including English and Mathematics."]
+                ),
+                **fields,
+            )
+        )
+    Course.objects.bulk_create(made, batch_size=2000)
+    return len(made)
 
 
 def make_portal_learners(providers: list[Provider], count: int, seed: int = 3) -> None:

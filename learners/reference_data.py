@@ -69,3 +69,32 @@ def postcode_district(postcode: str) -> str:
     """The local authority district of a postcode ('' when unknown)."""
     outcode = postcode.strip().upper().split(" ")[0] if postcode.strip() else ""
     return outcode_districts().get(outcode, "")
+
+
+@cache
+def outcode_centroids() -> dict[str, tuple[float, float]]:
+    """Outcode -> (latitude, longitude) of its postcodes' centre."""
+    return {
+        row["outcode"]: (float(row["latitude"]), float(row["longitude"]))
+        for row in _rows("uk_postcode_outcodes.csv")
+        if row["latitude"] and row["longitude"]
+    }
+
+
+@cache
+def district_centroids() -> dict[str, tuple[str, float, float]]:
+    """Upper-case local authority district (a town or city: LEEDS) -> (its name, and the
+    centre of its outcodes weighted by their postcodes)."""
+    sums: dict[str, list[float]] = {}
+    names: dict[str, str] = {}
+    for row in _rows("uk_postcode_outcodes.csv"):
+        if not row["latitude"] or not row["admin_district"]:
+            continue
+        key = row["admin_district"].upper()
+        weight = float(row["postcode_count"] or 1)
+        entry = sums.setdefault(key, [0.0, 0.0, 0.0])
+        entry[0] += float(row["latitude"]) * weight
+        entry[1] += float(row["longitude"]) * weight
+        entry[2] += weight
+        names[key] = row["admin_district"]
+    return {key: (names[key], s[0] / s[2], s[1] / s[2]) for key, s in sums.items()}

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from picsweb.admin_site import ProviderScopedAdmin
 from picsweb.models import Membership, Role
 from progress_apply.models import (
+    Course,
     CredentialAccess,
     LearnerGroup,
     PortalLearner,
@@ -112,3 +113,20 @@ class LearnerGroupAdmin(ProviderScopedAdmin):
                 .order_by("username")
             )
         return field
+
+
+@admin.register(Course)
+class CourseAdmin(ProviderScopedAdmin):
+    list_display = [
+        "title",
+        "provider",
+        "kind",
+        "study_mode",
+        "start_date",
+        "venue_postcode",
+        "is_open",
+    ]
+    list_filter = ["kind", "study_mode", "is_open"]
+    search_fields = ["title", "subject"]
+    raw_id_fields = ["standard"]
+    readonly_fields = ["latitude", "longitude"]

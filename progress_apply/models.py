@@ -6,6 +6,7 @@ exactly one current provider. Not the staff `learners.Learner` record."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -395,3 +396,84 @@ class Reference(models.Model):
 
     def __str__(self) -> str:
         return f"Reference for {self.learner}"
+
+
+class Course(models.Model):
+    """A course, apprenticeship or training a provider offers (seed 003 introduction, §7.0).
+    Its venue's postcode district gives the latitude and longitude distances are measured
+    from (progress_apply.search)."""
+
+    class Kind(models.TextChoices):
+        COURSE = "course", "Course"
+        APPRENTICESHIP = "apprenticeship", "Apprenticeship"
+        TRAINING = "training", "Training"
+
+    class StudyMode(models.TextChoices):
+        FULL_TIME = "full_time", "Full time"
+        PART_TIME = "part_time", "Part time"
+        FLEXIBLE = "flexible", "Flexible"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COURSE)
+    qualification_type = models.ForeignKey(
+        QualificationType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    level = models.CharField("Level", max_length=10, blank=True, help_text="RQF level")
+    subject = models.CharField(max_length=150, blank=True)
+    study_mode = models.CharField(
+        max_length=20, choices=StudyMode.choices, default=StudyMode.FULL_TIME
+    )
+    start_date = models.DateField()
+    duration_months = models.PositiveSmallIntegerField("Duration (months)")
+    venue_postcode = models.CharField(max_length=8)
+    latitude = models.FloatField(editable=False, null=True)
+    longitude = models.FloatField(editable=False, null=True)
+    description = models.TextField(blank=True)
+    entry_requirements = models.TextField(blank=True)
+    is_open = models.BooleanField("Open for applications", default=True)
+    standard = models.ForeignKey(
+        "learners.Standard",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For an apprenticeship: its standard.",
+    )
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [
+            # The search's box around the learner's location.
+            models.Index(fields=["latitude", "longitude"], name="progress_apply_course_place"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from learners.identifiers import normalise_postcode
+        from learners.reference_data import outcode_centroids
+
+        self.venue_postcode = normalise_postcode(self.venue_postcode)
+        found = outcode_centroids().get(self.venue_postcode.split(" ")[0])
+        self.latitude, self.longitude = found if found else (None, None)
+        super().save(*args, **kwargs)
+
+
+class Favourite(models.Model):
+    learner = models.ForeignKey(PortalLearner, on_delete=models.CASCADE, related_name="favourites")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "course"], name="progress_apply_favourite_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} likes {self.course}"

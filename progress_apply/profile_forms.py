@@ -12,6 +12,7 @@ from progress_apply import profiles, rules
 from progress_apply.forms import REQUIRED_MESSAGES, _rule, _text
 from progress_apply.models import (
     REFERENCE_RATINGS,
+    Course,
     Ethnicity,
     Gender,
     LearnerGroup,
@@ -331,3 +332,60 @@ class LearnerGroupForm(forms.ModelForm):  # type: ignore[type-arg]
         if taken.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("This provider has a learner group of this name already")
         return name
+
+
+DISTANCE_CHOICES = [
+    *[(str(m), f"{m} miles") for m in (5, 10, 15, 25, 50)],
+    ("any", "Any distance"),
+]
+
+
+class CourseSearchForm(forms.Form):
+    """The learner's course search: every field optional; the location defaults to the
+    learner's own postcode."""
+
+    q = forms.CharField(label="Keyword", required=False, max_length=100)
+    location = forms.CharField(
+        label="Location",
+        required=False,
+        max_length=60,
+        help_text="A postcode or a town, for example LS6 2AB or Leeds",
+    )
+    distance = forms.ChoiceField(
+        label="Distance you are willing to travel", choices=DISTANCE_CHOICES, required=False
+    )
+    kind = forms.ChoiceField(
+        label="Type of course",
+        choices=[("", "Any"), *Course.Kind.choices],
+        required=False,
+    )
+    qualification_type = forms.ModelChoiceField(
+        label="Qualification",
+        queryset=QualificationType.objects.all(),
+        required=False,
+        empty_label="Any",
+    )
+    level = forms.ChoiceField(
+        label="Level",
+        choices=[
+            ("", "Any"),
+            ("entry", "Entry level"),
+            *[(str(n), f"Level {n}") for n in range(1, 9)],
+        ],
+        required=False,
+    )
+    study_mode = forms.ChoiceField(
+        label="Study mode", choices=[("", "Any"), *Course.StudyMode.choices], required=False
+    )
+    start_month = forms.IntegerField(required=False, min_value=1, max_value=12)
+    start_year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        month, year = data.get("start_month"), data.get("start_year")
+        data["start_after"] = None
+        if month and year:
+            data["start_after"] = date(year, month, 1)
+        elif month or year:
+            self.add_error("start_month", "Enter a month and a year, for example 9 2026")
+        return data

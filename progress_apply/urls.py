@@ -1,6 +1,6 @@
 from django.urls import path
 
-from progress_apply import import_views, profile_views, views
+from progress_apply import course_views, import_views, profile_views, views
 
 app_name = "progress_apply"
 urlpatterns = [
@@ -54,6 +54,9 @@ urlpatterns = [
     ),
     path("providers/<uuid:code>/groups/", profile_views.group_list, name="groups"),
     path("groups/<uuid:code>/", profile_views.group_members, name="group-members"),
+    path("courses/", course_views.course_search, name="courses"),
+    path("courses/<uuid:code>/", course_views.course_detail, name="course"),
+    path("courses/<uuid:code>/favourite/", course_views.course_favourite, name="course-favourite"),
     path("profile/personal/", profile_views.my_personal, name="my-personal"),
     path("profile/statement/", profile_views.my_statement, name="my-statement"),
     path("account/", views.account, name="account"),

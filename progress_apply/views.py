@@ -376,6 +376,7 @@ def learner_home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "signs_off": profiles.sign_off_applies(learner),
         "manager_adds": profiles.manager_adds_qualifications(learner),
         "ready": profiles.profile_ready(learner),
+        "favourites": learner.favourites.select_related("course__provider")[:20],
     }
     return render(request, "progress_apply/learner_home.html", context)
 

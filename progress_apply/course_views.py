@@ -1,0 +1,100 @@
+"""The learner's course search (by distance), a course's page and favourites (issue 16)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from picsweb.typing import AuthenticatedHttpRequest
+from progress_apply import search
+from progress_apply.models import Course, Favourite, PortalLearner
+from progress_apply.profile_forms import CourseSearchForm
+
+PER_PAGE = 20
+
+
+def _learner(request: AuthenticatedHttpRequest) -> PortalLearner:
+    found = PortalLearner.objects.filter(user=request.user).select_related("provider").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+def course_search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    learner = _learner(request)
+    form = CourseSearchForm(request.GET or None)
+    context: dict[str, object] = {"form": form, "learner": learner, "searched": False}
+    if not request.GET:
+        form = CourseSearchForm(initial={"location": learner.postcode, "distance": "15"})
+        context["form"] = form
+        return render(request, "progress_apply/course_search.html", context)
+    if not form.is_valid():
+        return render(request, "progress_apply/course_search.html", context, status=400)
+    data = form.cleaned_data
+    text = data["location"].strip() or learner.postcode
+    place = search.place_for(text)
+    context.update(searched=True, location_text=text)
+    if place is None:
+        context["unknown_place"] = True
+        return render(request, "progress_apply/course_search.html", context)
+    miles = None if data["distance"] in ("", "any") else int(data["distance"])
+    filters = search.Filters(
+        keyword=data["q"],
+        qualification_type_id=data["qualification_type"].pk if data["qualification_type"] else None,
+        level=data["level"],
+        study_mode=data["study_mode"],
+        start_after=data["start_after"],
+        kind=data["kind"],
+    )
+    courses = search.course_search(place=place, miles=miles, filters=filters)
+    page = search.courses_page(courses, request.GET.get("page"), PER_PAGE)
+    favourites = set(
+        Favourite.objects.filter(learner=learner, course__in=page.object_list).values_list(
+            "course_id", flat=True
+        )
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update(
+        place=place,
+        miles=miles,
+        page=page,
+        rows=[(c, search.miles_of(c), c.pk in favourites) for c in page.object_list],
+        query=query.urlencode(),
+        wider=next((m for m in search.DISTANCES if miles is not None and m > miles), None),
+    )
+    return render(request, "progress_apply/course_search.html", context)
+
+
+@login_required
+def course_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    learner = _learner(request)
+    course = get_object_or_404(
+        Course.objects.select_related("provider", "qualification_type", "standard"), code=code
+    )
+    favourite = Favourite.objects.filter(learner=learner, course=course).exists()
+    return render(
+        request,
+        "progress_apply/course_detail.html",
+        {"course": course, "learner": learner, "favourite": favourite},
+    )
+
+
+@require_POST
+@login_required
+def course_favourite(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """Saves the course to the learner's favourites, or takes it off (toggle)."""
+    learner = _learner(request)
+    course = get_object_or_404(Course, code=code)
+    found = Favourite.objects.filter(learner=learner, course=course)
+    if found.exists():
+        found.delete()
+        messages.success(request, f"{course.title} is no longer in your favourites.")
+    else:
+        Favourite.objects.get_or_create(learner=learner, course=course)
+        messages.success(request, f"{course.title} is saved in your favourites.")
+    return redirect("progress_apply:course", code=course.code)
