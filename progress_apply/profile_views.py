@@ -5,6 +5,7 @@ another provider, or another learner's qualification, is a 404."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -57,6 +58,14 @@ def _owner(request: AuthenticatedHttpRequest, code: str | None) -> tuple[PortalL
     if own is None:
         raise Http404
     return own, False
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _url(name: str, learner: PortalLearner, manager: bool, **kwargs: Any) -> str:
@@ -519,8 +528,9 @@ def group_members(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     learners = learners.select_related("user").order_by("user__last_name", "user__first_name", "id")
     page = Paginator(learners, 50).get_page(request.GET.get("page"))
     if request.method == "POST":
-        shown = {str(c) for c in request.POST.getlist("shown")}
-        ticked = {str(c) for c in request.POST.getlist("member")}
+        # Codes as sent: anything not a UUID is not one of these learners.
+        shown = {c for c in request.POST.getlist("shown") if _is_uuid(c)}
+        ticked = set(request.POST.getlist("member"))
         with transaction.atomic():
             for learner in learners.filter(code__in=shown):
                 profiles.group_set_member(

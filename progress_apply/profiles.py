@@ -196,6 +196,12 @@ def _touched(learner: PortalLearner, by: User, section: str) -> list[str]:
     return fields
 
 
+def personal_details_changed(*, learner: PortalLearner, by: User) -> None:
+    """A change to the learner's personal details made elsewhere (the account page): the
+    section is open again and, made by the learner, the approval is withdrawn (R36)."""
+    learner.save(update_fields=[*_touched(learner, by, "personal"), "updated_at"])
+
+
 def section_status(learner: PortalLearner, section: str) -> str:
     return str(getattr(learner, SECTIONS[section][0]))
 

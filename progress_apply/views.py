@@ -273,6 +273,10 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        before = (user.first_name, user.last_name, user.email, telephone)
+        after = (data["first_name"], data["last_name"], data["email"], data["telephone"])
+        if learner is not None and before != after:
+            profiles.personal_details_changed(learner=learner, by=user)
         user.first_name, user.last_name, user.email = (
             data["first_name"],
             data["last_name"],

@@ -580,3 +580,26 @@ def test_each_profile_count_equals_the_rows_its_link_opens(personas, manager):
         assert f'data-number="{slug}">{len(expected)}<' in page, slug
     listing = manager.get("/apply/learners/?q=complete01").content.decode()
     assert listing.count("Complete</strong>") == 3
+
+
+def test_a_learner_renaming_themselves_on_the_account_page_unapproves(learner, manager):
+    complete_profile(learner)
+    manager.post(f"/apply/learners/{learner.code}/profile/approve/")
+    client_of(learner).post(
+        "/apply/account/",
+        {
+            "first_name": "Patricia",
+            "last_name": learner.user.last_name,
+            "email": "pat@example.com",
+            "telephone": "",
+        },
+    )
+    learner.refresh_from_db()
+    assert learner.user.first_name == "Patricia"
+    assert learner.approved_at is None and learner.personal_status == "in_progress"
+
+
+def test_group_membership_ignores_codes_that_are_not_uuids(personas, manager):
+    group = LearnerGroup.objects.create(provider=personas.provider, name="Gifted")
+    response = manager.post(f"/apply/groups/{group.code}/", {"shown": ["not-a-uuid"]})
+    assert response.status_code == 302 and not group.learners.exists()
