@@ -4,28 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from picsweb.typing import AuthenticatedHttpRequest
 from progress_apply import search
-from progress_apply.models import Course, Favourite, PortalLearner
+from progress_apply.models import Course, Favourite
 from progress_apply.profile_forms import CourseSearchForm
+from progress_apply.profile_views import own_learner
 
 PER_PAGE = 20
 
 
-def _learner(request: AuthenticatedHttpRequest) -> PortalLearner:
-    found = PortalLearner.objects.filter(user=request.user).select_related("provider").first()
-    if found is None:
-        raise Http404
-    return found
-
-
 @login_required
 def course_search(request: AuthenticatedHttpRequest) -> HttpResponse:
-    learner = _learner(request)
+    learner = own_learner(request)
     form = CourseSearchForm(request.GET or None)
     context: dict[str, object] = {"form": form, "learner": learner, "searched": False}
     if not request.GET:
@@ -72,7 +66,7 @@ def course_search(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def course_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    learner = _learner(request)
+    learner = own_learner(request)
     course = get_object_or_404(
         Course.objects.select_related("provider", "qualification_type", "standard"), code=code
     )
@@ -88,7 +82,7 @@ def course_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 @login_required
 def course_favourite(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Saves the course to the learner's favourites, or takes it off (toggle)."""
-    learner = _learner(request)
+    learner = own_learner(request)
     course = get_object_or_404(Course, code=code)
     found = Favourite.objects.filter(learner=learner, course=course)
     if found.exists():

@@ -48,16 +48,22 @@ LM = Role.LEARNER_MANAGER
 def _owner(request: AuthenticatedHttpRequest, code: str | None) -> tuple[PortalLearner, bool]:
     """(the learner, whether a manager is acting): a manager's learner by code, else the
     learner's own profile."""
-    related = PortalLearner.objects.select_related("user", "provider")
     if code is not None:
         if not request_access(request).has(LM):
             raise Http404
+        related = PortalLearner.objects.select_related("user", "provider")
         learner: PortalLearner = request_access(request).get(related, LM, code=code)
         return learner, True
-    own = related.filter(user=request.user).first()
-    if own is None:
+    return own_learner(request), False
+
+
+def own_learner(request: AuthenticatedHttpRequest) -> PortalLearner:
+    """The signed-in user's own learner profile (404 for anyone who is not a learner)."""
+    own = PortalLearner.objects.select_related("user", "provider").filter(user=request.user)
+    found = own.first()
+    if found is None:
         raise Http404
-    return own, False
+    return found
 
 
 def _is_uuid(text: str) -> bool:
@@ -88,10 +94,7 @@ def _context(learner: PortalLearner, manager: bool, **extra: Any) -> dict[str, A
     return {
         "learner": learner,
         "manager": manager,
-        "sections": [
-            (key, label, profiles.section_status(learner, key))
-            for key, (_, label) in profiles.SECTIONS.items()
-        ],
+        "sections": profiles.section_rows(learner),
         **extra,
     }
 

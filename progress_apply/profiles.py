@@ -206,6 +206,11 @@ def section_status(learner: PortalLearner, section: str) -> str:
     return str(getattr(learner, SECTIONS[section][0]))
 
 
+def section_rows(learner: PortalLearner) -> list[tuple[str, str, str]]:
+    """(key, label, status) of each section, in order: the home page, tabs and lists."""
+    return [(key, label, section_status(learner, key)) for key, (_, label) in SECTIONS.items()]
+
+
 def section_complete(*, learner: PortalLearner, by: User, section: str) -> None:
     """Marks a section complete (the learner's 'mark as complete'; for qualifications, 'I have
     added all of my qualifications')."""

@@ -266,7 +266,8 @@ def _as_month(value: Cell) -> date:
         raise ValueError("Give the completion date as YYYY-MM, for example 2026-06") from None
 
 
-def _listed(learner: _Learner) -> list[tuple[Any, ...]]:
+def _listed(qualifications: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """A list of qualifications in an order-free form, to tell whether a row changes it."""
     return sorted(
         (
             q["type_id"],
@@ -275,7 +276,7 @@ def _listed(learner: _Learner) -> list[tuple[Any, ...]]:
             q["predicted_grade_id"],
             q["actual_grade_id"],
         )
-        for q in learner.qualifications
+        for q in qualifications
     )
 
 
@@ -388,17 +389,7 @@ class QualificationWorkbookImport(ImportSpec):
             return problems
         ctx.seen[code] = row.number
         label = f"{learner.identity[FORENAME]} {learner.identity[SURNAME]}"
-        after = sorted(
-            (
-                q["type_id"],
-                q["subject_id"],
-                q["completed_on"],
-                q["predicted_grade_id"],
-                q["actual_grade_id"],
-            )
-            for q in qualifications
-        )
-        if after == _listed(learner):
+        if _listed(qualifications) == _listed(learner.qualifications):
             return Change(row.number, "unchanged", label)
         return Change(
             row.number,

@@ -35,6 +35,7 @@ from progress_apply.forms import (
 )
 from progress_apply.middleware import MUST_CHANGE_SESSION_KEY
 from progress_apply.models import AccountDetails, CredentialAccess, PortalLearner
+from progress_apply.profile_views import own_learner
 
 LM = Role.LEARNER_MANAGER
 
@@ -368,15 +369,10 @@ def first_login(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def learner_home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    learner = PortalLearner.objects.filter(user=request.user).select_related("provider").first()
-    if learner is None:
-        raise Http404
+    learner = own_learner(request)
     context = {
         "learner": learner,
-        "sections": [
-            (key, label, profiles.section_status(learner, key))
-            for key, (_, label) in profiles.SECTIONS.items()
-        ],
+        "sections": profiles.section_rows(learner),
         "signs_off": profiles.sign_off_applies(learner),
         "manager_adds": profiles.manager_adds_qualifications(learner),
         "ready": profiles.profile_ready(learner),
