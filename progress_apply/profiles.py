@@ -140,19 +140,24 @@ def settings_apply(
 # --- the dashboard's profile counts (seed §4) ----------------------------------------------------
 
 
-def incomplete_profiles(learners: QuerySet[PortalLearner]) -> QuerySet[PortalLearner]:
+# Each dashboard count is a condition on learners annotated by with_effective_settings, so the
+# dashboard counts them all in one pass (services.dashboard_counts) and the list filters by the
+# same condition.
+
+
+def incomplete_condition() -> Q:
     """A section the learner completes is not complete (qualifications count only when the
     learner adds them)."""
-    return with_effective_settings(learners).filter(
+    return (
         ~Q(personal_status=COMPLETE)
         | ~Q(statement_status=COMPLETE)
         | (Q(manager_adds=False) & ~Q(qualifications_status=COMPLETE))
     )
 
 
-def awaiting_approval(learners: QuerySet[PortalLearner]) -> QuerySet[PortalLearner]:
+def awaiting_approval_condition() -> Q:
     """Sign-off applies, every section complete, not approved."""
-    return with_effective_settings(learners).filter(
+    return Q(
         signs_off=True,
         personal_status=COMPLETE,
         statement_status=COMPLETE,
@@ -161,19 +166,15 @@ def awaiting_approval(learners: QuerySet[PortalLearner]) -> QuerySet[PortalLearn
     )
 
 
-def awaiting_qualifications(learners: QuerySet[PortalLearner]) -> QuerySet[PortalLearner]:
+def awaiting_qualifications_condition() -> Q:
     """The manager adds the qualifications and has not completed the section."""
-    return (
-        with_effective_settings(learners)
-        .filter(manager_adds=True)
-        .exclude(qualifications_status=COMPLETE)
-    )
+    return Q(manager_adds=True) & ~Q(qualifications_status=COMPLETE)
 
 
-def awaiting_references(learners: QuerySet[PortalLearner]) -> QuerySet[PortalLearner]:
+def awaiting_references_condition() -> Q:
     """No completed reference."""
     completed = Reference.objects.filter(learner_id=OuterRef("pk"), completed_at__isnull=False)
-    return learners.exclude(Exists(completed))
+    return Q(~Exists(completed))
 
 
 # --- sections (R26-R29, R36) --------------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Upper
 from django.utils import timezone
 
@@ -300,52 +300,58 @@ def not_logged_on_xlsx(learners: QuerySet[PortalLearner]) -> bytes:
 # --- the dashboard (§4): one filter function per count, used by the count and the list ------
 
 
-def _none(learners: QuerySet[PortalLearner]) -> QuerySet[PortalLearner]:
-    return learners.none()
-
-
-def _with_applications(learners: QuerySet[PortalLearner]) -> QuerySet[PortalLearner]:
-    # Part 3 (applications): learners with at least one pending or submitted application.
-    return learners.none()
-
-
 @dataclass(frozen=True)
 class DashboardCount:
+    """A count of the dashboard and the list its link opens: learners (annotated with the
+    effective settings) meeting `where`; None for a count that has nothing to count yet."""
+
     slug: str
     label: str
-    filter: Callable[[QuerySet[PortalLearner]], QuerySet[PortalLearner]]
+    where: Callable[[], Q] | None
+
+    def filter(self, learners: QuerySet[PortalLearner]) -> QuerySet[PortalLearner]:
+        if self.where is None:
+            return learners.none()
+        return profiles.with_effective_settings(learners).filter(self.where())
 
 
 DASHBOARD: list[DashboardCount] = [
-    DashboardCount("all", "Learners", lambda qs: qs),
-    DashboardCount("never-logged-in", "Never logged in", lambda qs: qs.never_logged_in()),  # type: ignore[attr-defined]
-    DashboardCount("locked-out", "Locked out", lambda qs: qs.locked()),  # type: ignore[attr-defined]
-    DashboardCount("incomplete-profiles", "With incomplete profiles", profiles.incomplete_profiles),
-    DashboardCount("awaiting-approval", "Awaiting profile approval", profiles.awaiting_approval),
+    DashboardCount("all", "Learners", Q),
+    DashboardCount("never-logged-in", "Never logged in", lambda: Q(user__last_login__isnull=True)),
+    DashboardCount("locked-out", "Locked out", lambda: Q(locked_at__isnull=False)),
+    DashboardCount(
+        "incomplete-profiles", "With incomplete profiles", profiles.incomplete_condition
+    ),
+    DashboardCount(
+        "awaiting-approval", "Awaiting profile approval", profiles.awaiting_approval_condition
+    ),
     DashboardCount(
         "awaiting-qualifications",
         "Learners awaiting qualifications",
-        profiles.awaiting_qualifications,
+        profiles.awaiting_qualifications_condition,
     ),
     DashboardCount(
         "awaiting-references",
         "Learners awaiting references",
-        profiles.awaiting_references,
+        profiles.awaiting_references_condition,
     ),
-    DashboardCount("with-applications", "Learners with applications", _with_applications),
-    DashboardCount(
-        "no-applications",
-        "Learners with no applications",
-        lambda qs: qs.exclude(pk__in=_with_applications(qs).values("pk")),
-    ),
+    # Part 3 (applications): at least one pending or submitted application; until then every
+    # learner has none.
+    DashboardCount("with-applications", "Learners with applications", None),
+    DashboardCount("no-applications", "Learners with no applications", Q),
     # Part 3 (offers): at least one submitted application and no offer (A19).
-    DashboardCount("no-offers", "Learners with no offers", _none),
+    DashboardCount("no-offers", "Learners with no offers", None),
 ]
 DASHBOARD_BY_SLUG = {count.slug: count for count in DASHBOARD}
 
 
 def dashboard_counts(learners: QuerySet[PortalLearner]) -> list[tuple[DashboardCount, int]]:
-    return [(count, count.filter(learners).count()) for count in DASHBOARD]
+    """Every count in one pass over the learners (one query)."""
+    counted = {count.slug: count.where for count in DASHBOARD if count.where is not None}
+    totals = profiles.with_effective_settings(learners).aggregate(
+        **{slug: Count("pk", filter=where()) for slug, where in counted.items()}
+    )
+    return [(count, totals.get(count.slug, 0)) for count in DASHBOARD]
 
 
 # --- staff accounts (§1.4), reminders ---------------------------------------------------------
