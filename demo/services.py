@@ -39,7 +39,7 @@ from learners.models import (
 from learners.reference_data import english_outcodes, outcode_centroids
 from picsweb.bulk import insert_objects
 
-PORTAL_ROLES = (Role.LEARNER_MANAGER, Role.PROVIDER_MANAGER, Role.USER_MANAGER)
+PORTAL_ROLES = (Role.LEARNER_MANAGER, Role.PROVIDER_MANAGER, Role.USER_MANAGER, Role.ADMISSIONS)
 DEMO_PASSWORD = "picsweb-demo"  # noqa: S105 - printed by `make run`; demo data only
 DEMO_PROVIDERS = [
     ("10012345", "Northgate Training"),
@@ -73,6 +73,7 @@ DEMO_USERS: list[tuple[str, int | None, list[Role], str]] = [
             ("lm", Role.LEARNER_MANAGER),
             ("pm", Role.PROVIDER_MANAGER),
             ("um", Role.USER_MANAGER),
+            ("admissions", Role.ADMISSIONS),
         )
     ],
     ("learner", 0, [], "portal learner at Northgate Training (Year 11)"),
@@ -266,6 +267,7 @@ def seed_demo(
     _make_portal_learners(rng, [pl.provider for pl in lists], min(learners, 3000))
     _make_portal_settings(rng, [pl.provider for pl in lists])
     make_courses([pl.provider for pl in lists], min(max(learners, 500), 3000), seed=seed)
+    _make_applications(rng)
     shares = [0.5, 0.3, 0.2]
     counts = [int(learners * share) for share in shares]
     counts[0] += learners - sum(counts)
@@ -691,6 +693,63 @@ def make_courses(providers: list[Provider], count: int, seed: int = 16) -> int:
         )
     Course.objects.bulk_create(made, batch_size=2000)
     return len(made)
+
+
+def _make_applications(rng: random.Random) -> None:
+    """Applications of about a fifth of the portal learners whose profiles are complete, at
+    every stage; the demo learner has one submitted and one offer to answer."""
+    from django.utils import timezone
+
+    from progress_apply.models import Application, Course, PortalLearner, SectionStatus
+
+    complete = SectionStatus.COMPLETE
+    ready = list(
+        PortalLearner.objects.filter(
+            personal_status=complete, statement_status=complete, qualifications_status=complete
+        ).values_list("pk", flat=True)
+    )
+    courses = list(Course.objects.filter(is_open=True).values_list("pk", flat=True)[:500])
+    if not courses:
+        return
+    now = timezone.now()
+    stages = [
+        Application.Status.SUBMITTED,
+        Application.Status.SUBMITTED,
+        Application.Status.OFFERED,
+        Application.Status.UNSUCCESSFUL,
+        Application.Status.ACCEPTED,
+        Application.Status.WITHDRAWN,
+    ]
+    made = []
+    for learner_id in rng.sample(ready, len(ready) // 5):
+        for course_id in rng.sample(courses, rng.randint(1, 2)):
+            made.append(_demo_application(learner_id, course_id, rng.choice(stages), now))
+    demo = PortalLearner.objects.filter(user__username="learner").first()
+    if demo is not None:
+        made += [
+            _demo_application(demo.pk, courses[0], Application.Status.SUBMITTED, now),
+            _demo_application(demo.pk, courses[1], Application.Status.OFFERED, now),
+        ]
+    Application.objects.bulk_create(made, batch_size=2000, ignore_conflicts=True)
+
+
+def _demo_application(learner_id: int, course_id: int, status: str, now: Any) -> Any:
+    from progress_apply.models import Application
+
+    offered = status in (Application.Status.OFFERED, Application.Status.ACCEPTED)
+    decided = offered or status == Application.Status.UNSUCCESSFUL
+    return Application(
+        learner_id=learner_id,
+        course_id=course_id,
+        status=status,
+        submitted_at=now - timedelta(days=10),
+        decided_at=now - timedelta(days=3) if decided else None,
+        offered_at=now - timedelta(days=3) if offered else None,
+        offer_kind=Application.OfferKind.CONDITIONAL if offered else "",
+        conditions="Grade 5 or above in GCSE English and maths" if offered else "",
+        answered_at=now - timedelta(days=1) if status == Application.Status.ACCEPTED else None,
+        withdrawn_at=now - timedelta(days=2) if status == Application.Status.WITHDRAWN else None,
+    )
 
 
 def make_portal_learners(providers: list[Provider], count: int, seed: int = 3) -> None:

@@ -31,6 +31,7 @@ class Role(models.TextChoices):
     LEARNER_MANAGER = "learner_manager", "Learner Manager"
     PROVIDER_MANAGER = "provider_manager", "Provider Manager"
     USER_MANAGER = "user_manager", "User Manager"
+    ADMISSIONS = "admissions", "Admissions"  # decides the portal's applications to the provider
     PROVIDER_ADMIN = "provider_admin", "Provider Admin"
 
 

@@ -35,6 +35,14 @@ class ProgressApplyConfig(AppConfig):
                 "Give a colleague a portal account; they verify it by email.",
             )
         )
+        register(
+            NavItem(
+                "Admissions",
+                "progress_apply:admissions",
+                Role.ADMISSIONS,
+                "Applications learners made to your courses: decide, make offers, enrol.",
+            )
+        )
         user_logged_in.connect(_logged_in, dispatch_uid="progress_apply.logged_in")
         user_locked_out.connect(_locked_out, dispatch_uid="progress_apply.locked_out")
         from axes.models import AccessAttempt

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from picsweb.access import request_access, role_required
+from picsweb.models import Role
 from picsweb.typing import AuthenticatedHttpRequest
 from progress_apply import search
+from progress_apply.application_forms import CourseForm
 from progress_apply.models import Course, Favourite
 from progress_apply.profile_forms import CourseSearchForm
 from progress_apply.profile_views import own_learner
@@ -71,10 +75,11 @@ def course_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         Course.objects.select_related("provider", "qualification_type", "standard"), code=code
     )
     favourite = Favourite.objects.filter(learner=learner, course=course).exists()
+    application = learner.applications.filter(course=course).exclude(status="withdrawn").first()
     return render(
         request,
         "progress_apply/course_detail.html",
-        {"course": course, "learner": learner, "favourite": favourite},
+        {"course": course, "learner": learner, "favourite": favourite, "application": application},
     )
 
 
@@ -92,3 +97,36 @@ def course_favourite(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
         Favourite.objects.get_or_create(learner=learner, course=course)
         messages.success(request, f"{course.title} is saved in your favourites.")
     return redirect("progress_apply:course", code=course.code)
+
+
+# --- the provider's own courses (admissions staff; the admin has the same) ----------------------
+
+
+@role_required(Role.ADMISSIONS)
+def staff_courses(request: AuthenticatedHttpRequest) -> HttpResponse:
+    courses = request_access(request).scoped(Course.objects.all(), Role.ADMISSIONS)
+    page = Paginator(courses.select_related("provider").order_by("title", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "progress_apply/staff_courses.html", {"page": page})
+
+
+@role_required(Role.ADMISSIONS)
+def staff_course_edit(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponse:
+    access = request_access(request)
+    course = access.get(Course.objects.all(), Role.ADMISSIONS, code=code) if code else None
+    form = CourseForm(
+        request.POST if request.method == "POST" else None,
+        instance=course,
+        providers=access.providers(Role.ADMISSIONS),
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, f"{saved.title} is saved.")
+        return redirect("progress_apply:staff-courses")
+    return render(
+        request,
+        "progress_apply/staff_course_form.html",
+        {"form": form, "course": course},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -477,3 +477,76 @@ class Favourite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} likes {self.course}"
+
+
+class Application(models.Model):
+    """A learner's application to a course (issue 16; seed 003 intro, §5.5, §5.6). Pending
+    while the gates of the learner's profile are not met (approval with sign-off on,
+    qualifications the manager adds), then Submitted; the receiving provider decides; the
+    learner answers an offer; the provider confirms enrolment. progress_apply.applications
+    holds every rule and the only code that changes `status`."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUBMITTED = "submitted", "Submitted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
+        OFFERED = "offered", "Offer made"
+        ACCEPTED = "accepted", "Offer accepted"
+        DECLINED = "declined", "Offer declined"
+        ENROLLED = "enrolled", "Enrolled"
+
+    class OfferKind(models.TextChoices):
+        CONDITIONAL = "conditional", "Conditional"
+        UNCONDITIONAL = "unconditional", "Unconditional"
+
+    PROVIDER_PATH = "course__provider"  # the receiving provider (picsweb.access)
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    learner = models.ForeignKey(
+        PortalLearner, on_delete=models.CASCADE, related_name="applications"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="applications")
+    statement = models.TextField("Statement for this course", blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    offer_kind = models.CharField(max_length=20, choices=OfferKind.choices, blank=True)
+    conditions = models.TextField("Conditions of the offer", blank=True)
+    reference = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The learner's completed reference as it was when attached (R39-R40).",
+    )
+    staff_learner = models.ForeignKey(
+        "learners.Learner",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The staff-side learner record made from this application.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    enrolled_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One live application per learner and course: withdrawing lets them apply again.
+            models.UniqueConstraint(
+                fields=["learner", "course"],
+                condition=~models.Q(status="withdrawn"),
+                name="progress_apply_application_once",
+            )
+        ]
+        indexes = [
+            # The admissions list: a provider's submitted applications, newest first.
+            models.Index(fields=["course", "status"], name="progress_apply_app_course"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} → {self.course}"

@@ -444,6 +444,7 @@ def provider_settings(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
     form = ProviderSettingsForm(request.POST or None, instance=found)
     if request.method == "POST" and form.is_valid():
         form.save()
+        profiles.gates_may_have_cleared(PortalLearner.objects.filter(provider=provider))
         messages.success(request, f"Portal settings of {provider.name} saved.")
         return redirect("progress_apply:providers")
     return render(

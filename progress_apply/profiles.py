@@ -14,27 +14,21 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import (
-    BooleanField,
-    Case,
     Exists,
-    F,
     OuterRef,
     Q,
     QuerySet,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from picsweb.access import Access, register_narrowing
 from picsweb.emails import send_templated_email
 from picsweb.models import Role
+from progress_apply import applications
 from progress_apply.models import (
     REFERENCE_RATINGS,
     LearnerGroup,
     PortalLearner,
-    PortalSettings,
     ProviderDefault,
     Qualification,
     QualificationGrade,
@@ -44,6 +38,14 @@ from progress_apply.models import (
     Reference,
     SectionStatus,
 )
+from progress_apply.readiness import SECTIONS as SECTIONS
+from progress_apply.readiness import manager_adds_qualifications as manager_adds_qualifications
+from progress_apply.readiness import provider_settings as provider_settings
+from progress_apply.readiness import referee_of as referee_of
+from progress_apply.readiness import section_rows as section_rows
+from progress_apply.readiness import section_status as section_status
+from progress_apply.readiness import sign_off_applies as sign_off_applies
+from progress_apply.readiness import with_effective_settings as with_effective_settings
 from progress_apply.rules import RuleError
 
 if TYPE_CHECKING:
@@ -54,12 +56,6 @@ IN_PROGRESS = SectionStatus.IN_PROGRESS
 MAX_QUALIFICATIONS = 18  # seed §9.2: the workbook holds 18; the form keeps to the same
 STATEMENT_MAX = 4000  # characters (UCAS's personal statement limit)
 
-# The profile's sections: status field and the label the list and the tabs show.
-SECTIONS = {
-    "personal": ("personal_status", "Personal details"),
-    "qualifications": ("qualifications_status", "Qualifications"),
-    "statement": ("statement_status", "Personal statement"),
-}
 
 MANAGER_ADDS = "Your learner manager adds your qualifications: ask them to make any change."
 SUBJECT_NOT_OF_TYPE = "Choose a subject of this qualification type"
@@ -68,56 +64,6 @@ GRADE_NEEDED = "Enter a predicted grade or an actual grade, or both"
 TOO_MANY = f"A learner can have at most {MAX_QUALIFICATIONS} qualifications"
 STATEMENT_TOO_LONG = f"Your personal statement must be {STATEMENT_MAX:,} characters or fewer"
 NOT_READY_TO_APPROVE = "The profile can be approved once every section is complete"
-
-
-# --- effective settings (R22-R25) --------------------------------------------------------------
-
-
-def provider_settings(provider_id: int) -> PortalSettings:
-    """The provider's portal settings (defaults off when none were saved)."""
-    found = PortalSettings.objects.filter(provider_id=provider_id).first()
-    return found or PortalSettings(provider_id=provider_id)
-
-
-def _effective(choice: str, default: bool) -> bool:
-    return {ProviderDefault.YES: True, ProviderDefault.NO: False}.get(choice, default)  # type: ignore[call-overload]
-
-
-def sign_off_applies(learner: PortalLearner) -> bool:
-    """Whether the learner's profile needs approving (their own choice or the provider's)."""
-    return _effective(
-        learner.sign_off_profile, provider_settings(learner.provider_id).sign_off_profiles
-    )
-
-
-def manager_adds_qualifications(learner: PortalLearner) -> bool:
-    """Whether the manager adds the learner's qualifications (the learner cannot)."""
-    return _effective(
-        learner.manager_adds_qualifications,
-        provider_settings(learner.provider_id).manager_adds_qualifications,
-    )
-
-
-def _effective_expression(field: str, default_field: str) -> Case:
-    # A left join to the provider's settings (none saved: off).
-    default = Coalesce(F(f"provider__portal_settings__{default_field}"), Value(False))
-    return Case(
-        When(**{field: ProviderDefault.YES}, then=Value(True)),
-        When(**{field: ProviderDefault.NO}, then=Value(False)),
-        default=default,
-        output_field=BooleanField(),
-    )
-
-
-def with_effective_settings(learners: QuerySet[PortalLearner]) -> QuerySet[Any]:
-    """`learners` annotated with `signs_off` and `manager_adds` (the same rule as above, in
-    SQL, for the dashboard counts and lists)."""
-    return learners.annotate(
-        signs_off=_effective_expression("sign_off_profile", "sign_off_profiles"),
-        manager_adds=_effective_expression(
-            "manager_adds_qualifications", "manager_adds_qualifications"
-        ),
-    )
 
 
 def settings_apply(
@@ -132,9 +78,17 @@ def settings_apply(
         changes["manager_adds_qualifications"] = ProviderDefault(manager_adds)
     if not changes:
         return 0
-    return PortalLearner.objects.filter(pk__in=learners.values("pk")).update(
+    changed = PortalLearner.objects.filter(pk__in=learners.values("pk")).update(
         **changes, updated_at=timezone.now()
     )
+    gates_may_have_cleared(learners)
+    return changed
+
+
+def gates_may_have_cleared(learners: QuerySet[PortalLearner]) -> None:
+    """After a change that can clear an application's gate (approval, the manager's
+    qualifications, a setting): submit what now may go (R34, A18)."""
+    applications.applications_submit_cleared(learners=learners)
 
 
 # --- the dashboard's profile counts (seed §4) ----------------------------------------------------
@@ -203,15 +157,6 @@ def personal_details_changed(*, learner: PortalLearner, by: User) -> None:
     learner.save(update_fields=[*_touched(learner, by, "personal"), "updated_at"])
 
 
-def section_status(learner: PortalLearner, section: str) -> str:
-    return str(getattr(learner, SECTIONS[section][0]))
-
-
-def section_rows(learner: PortalLearner) -> list[tuple[str, str, str]]:
-    """(key, label, status) of each section, in order: the home page, tabs and lists."""
-    return [(key, label, section_status(learner, key)) for key, (_, label) in SECTIONS.items()]
-
-
 def section_complete(*, learner: PortalLearner, by: User, section: str) -> None:
     """Marks a section complete (the learner's 'mark as complete'; for qualifications, 'I have
     added all of my qualifications')."""
@@ -223,6 +168,8 @@ def section_complete(*, learner: PortalLearner, by: User, section: str) -> None:
         raise RuleError(MANAGER_ADDS)
     setattr(learner, SECTIONS[section][0], COMPLETE)
     learner.save(update_fields=[SECTIONS[section][0], "updated_at"])
+    if section == "qualifications":
+        gates_may_have_cleared(PortalLearner.objects.filter(pk=learner.pk))
 
 
 def personal_details_save(
@@ -342,13 +289,14 @@ def profile_ready(learner: PortalLearner) -> bool:
 
 
 def profile_approve(*, learner: PortalLearner, by: User) -> None:
-    """'Approve Profile': the learner sees a message on their home page and gets an email.
-    Part 3 submits the learner's pending applications here (R34)."""
+    """'Approve Profile': submits the learner's pending applications (R34); the learner sees a
+    message on their home page and gets an email."""
     if not profile_ready(learner):
         raise RuleError(NOT_READY_TO_APPROVE)
     learner.approved_at = timezone.now()
     learner.approved_by = by
     learner.save(update_fields=["approved_at", "approved_by", "updated_at"])
+    gates_may_have_cleared(PortalLearner.objects.filter(pk=learner.pk))
     if learner.user.email:
         # Only the first name: no other personal data in an email.
         send_templated_email(
@@ -408,23 +356,8 @@ def reference_save(*, reference: Reference, by: User, complete: bool) -> None:
     reference.updated_by = by
     reference.completed_at = timezone.now() if complete else None
     reference.save()
-
-
-def referee_of(learner: PortalLearner, reference: Reference | None) -> dict[str, str] | None:
-    """The referee heading the reference page: this learner's own, else the provider's."""
-    source: Any = reference if reference is not None and reference.referee_name else None
-    default = source is None
-    if source is None:
-        source = provider_settings(learner.provider_id)
-    if not source.referee_name:
-        return None
-    return {
-        "name": source.referee_name,
-        "position": source.referee_position,
-        "telephone": source.referee_telephone,
-        "email": source.referee_email,
-        "default": "yes" if default else "",
-    }
+    if complete:
+        applications.applications_attach_reference(learner=reference.learner)
 
 
 # --- learner groups (R2-R5) ---------------------------------------------------------------------

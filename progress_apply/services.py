@@ -31,7 +31,7 @@ from django.utils import timezone
 from picsweb.accounts import account_unlock
 from picsweb.emails import send_templated_email
 from picsweb.models import Membership, Provider, Role
-from progress_apply import profiles
+from progress_apply import applications, profiles
 from progress_apply.models import CredentialAccess, PortalLearner
 from progress_apply.rules import generated_password
 
@@ -213,8 +213,8 @@ def portal_password_change(*, user: User, new_password: str) -> None:
 
 
 def learner_has_submitted_applications(learner: PortalLearner) -> bool:
-    """Applications come with part 3 of the portal; none exist yet."""
-    return False
+    """Whether an application of the learner has reached a provider (kept for them: A23)."""
+    return learner.applications.filter(submitted_at__isnull=False).exists()
 
 
 def portal_learner_delete(*, learner: PortalLearner) -> str:
@@ -303,15 +303,13 @@ def not_logged_on_xlsx(learners: QuerySet[PortalLearner]) -> bytes:
 @dataclass(frozen=True)
 class DashboardCount:
     """A count of the dashboard and the list its link opens: learners (annotated with the
-    effective settings) meeting `where`; None for a count that has nothing to count yet."""
+    effective settings) meeting `where`."""
 
     slug: str
     label: str
-    where: Callable[[], Q] | None
+    where: Callable[[], Q]
 
     def filter(self, learners: QuerySet[PortalLearner]) -> QuerySet[PortalLearner]:
-        if self.where is None:
-            return learners.none()
         return profiles.with_effective_settings(learners).filter(self.where())
 
 
@@ -335,23 +333,25 @@ DASHBOARD: list[DashboardCount] = [
         "Learners awaiting references",
         profiles.awaiting_references_condition,
     ),
-    # Part 3 (applications): at least one pending or submitted application; until then every
-    # learner has none.
-    DashboardCount("with-applications", "Learners with applications", None),
-    DashboardCount("no-applications", "Learners with no applications", Q),
-    # Part 3 (offers): at least one submitted application and no offer (A19).
-    DashboardCount("no-offers", "Learners with no offers", None),
+    DashboardCount(
+        "with-applications",
+        "Learners with applications",
+        applications.with_applications_condition,
+    ),
+    DashboardCount(
+        "no-applications", "Learners with no applications", applications.no_applications_condition
+    ),
+    DashboardCount("no-offers", "Learners with no offers", applications.no_offers_condition),
 ]
 DASHBOARD_BY_SLUG = {count.slug: count for count in DASHBOARD}
 
 
 def dashboard_counts(learners: QuerySet[PortalLearner]) -> list[tuple[DashboardCount, int]]:
     """Every count in one pass over the learners (one query)."""
-    counted = {count.slug: count.where for count in DASHBOARD if count.where is not None}
     totals = profiles.with_effective_settings(learners).aggregate(
-        **{slug: Count("pk", filter=where()) for slug, where in counted.items()}
+        **{count.slug: Count("pk", filter=count.where()) for count in DASHBOARD}
     )
-    return [(count, totals.get(count.slug, 0)) for count in DASHBOARD]
+    return [(count, totals[count.slug]) for count in DASHBOARD]
 
 
 # --- staff accounts (§1.4), reminders ---------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from progress_apply import course_views, import_views, profile_views, views
+from progress_apply import application_views, course_views, import_views, profile_views, views
 
 app_name = "progress_apply"
 urlpatterns = [
@@ -57,6 +57,29 @@ urlpatterns = [
     path("courses/", course_views.course_search, name="courses"),
     path("courses/<uuid:code>/", course_views.course_detail, name="course"),
     path("courses/<uuid:code>/favourite/", course_views.course_favourite, name="course-favourite"),
+    path("courses/<uuid:code>/apply/", application_views.apply, name="apply"),
+    path("applications/", application_views.my_applications, name="applications"),
+    path("applications/<uuid:code>/", application_views.application, name="application"),
+    path(
+        "applications/<uuid:code>/withdraw/",
+        application_views.application_withdraw,
+        name="application-withdraw",
+    ),
+    path("admissions/", application_views.admissions, name="admissions"),
+    path("admissions/courses/", course_views.staff_courses, name="staff-courses"),
+    path("admissions/courses/new/", course_views.staff_course_edit, name="staff-course-create"),
+    path(
+        "admissions/courses/<uuid:code>/", course_views.staff_course_edit, name="staff-course-edit"
+    ),
+    path("admissions/<uuid:code>/", application_views.admission, name="admission"),
+    path(
+        "admissions/<uuid:code>/enrol/", application_views.admission_enrol, name="admission-enrol"
+    ),
+    path(
+        "admissions/<uuid:code>/learner-record/",
+        application_views.admission_record,
+        name="admission-record",
+    ),
     path("profile/personal/", profile_views.my_personal, name="my-personal"),
     path("profile/statement/", profile_views.my_statement, name="my-statement"),
     path("account/", views.account, name="account"),

@@ -133,3 +133,86 @@ def test_a_learner_completes_a_profile_and_a_manager_writes_the_reference_and_ap
     expect(manager.locator("[data-approval]")).to_contain_text("Approved")
     learner.reload()
     expect(learner.get_by_text("Your profile is approved.")).to_be_visible()
+
+
+def test_a_learner_finds_a_course_near_a_postcode_applies_and_accepts_the_offer(
+    browser, live_server, qualification_data
+):
+    from datetime import date
+
+    from django.contrib.auth.models import User
+
+    from progress_apply.models import Course, PortalLearner, SectionStatus
+    from tests.progress_apply.helpers import make_portal_learner
+
+    school = make_provider(name="Northgate Training", ukprn="10012345")
+    college = make_provider(name="Riverside College", ukprn="10034567")
+    make_user(provider=college, roles=[Role.ADMISSIONS], username="admissions1")
+    for title, postcode in (
+        ("Motor Vehicle Level 2", "LS6 2AB"),
+        ("Motor Vehicle (far)", "TR1 1AA"),
+    ):
+        Course.objects.create(
+            provider=college,
+            title=title,
+            start_date=date(2027, 9, 1),
+            duration_months=12,
+            venue_postcode=postcode,
+        )
+    pat = make_portal_learner(provider=school, username="patlearner", first_name="Pat")
+    done = SectionStatus.COMPLETE
+    PortalLearner.objects.filter(pk=pat.pk).update(
+        must_change_password=False,
+        issued_password="",
+        personal_status=done,
+        statement_status=done,
+        qualifications_status=done,
+        personal_statement="I fix bikes.",
+    )
+    user = User.objects.get(pk=pat.user_id)
+    user.set_password("my-own-pw1")
+    user.save()
+
+    learner = browser.new_context().new_page()
+    learner.set_default_timeout(15_000)
+    sign_in(learner, live_server.url, "patlearner", "my-own-pw1")
+    expect(learner.get_by_role("button", name="Sign out")).to_be_visible()
+    learner.goto(f"{live_server.url}/apply/courses/")
+    learner.get_by_label("Keyword").fill("motor")
+    learner.get_by_label("Location").fill("LS6 3QS")
+    learner.get_by_label("Distance you are willing to travel").select_option(label="10 miles")
+    learner.get_by_role("button", name="Search").click()
+    expect(learner.locator("[data-result-count]")).to_contain_text("1 course within 10 miles")
+    learner.get_by_role("link", name="Motor Vehicle Level 2").click()
+    learner.get_by_role("button", name="Save to favourites").click()
+    learner.get_by_role("link", name="Home").first.click()
+    expect(learner.get_by_role("link", name="Motor Vehicle Level 2")).to_be_visible()
+    learner.get_by_role("link", name="Motor Vehicle Level 2").click()
+    learner.get_by_role("link", name="Apply for this course").click()
+    learner.get_by_label("Why you are applying for this course (optional)").fill("I love engines.")
+    learner.get_by_role("button", name="Confirm and apply").click()
+    expect(learner.get_by_text("has been sent")).to_be_visible()
+
+    staff = browser.new_context().new_page()
+    staff.set_default_timeout(15_000)
+    sign_in(staff, live_server.url, "admissions1", "a-long-test-password")
+    expect(staff.get_by_role("button", name="Sign out")).to_be_visible()
+    staff.get_by_role("link", name="Admissions").first.click()
+    staff.get_by_role("link", name="Pat").click()
+    expect(staff.get_by_text("I love engines.")).to_be_visible()
+    staff.get_by_label("Make a conditional offer").check()
+    staff.get_by_role("button", name="Save decision").click()
+    expect(staff.locator(".govuk-error-summary")).to_contain_text("Enter the conditions")
+    staff.get_by_label("Make a conditional offer").check()
+    staff.get_by_label("Conditions of the offer").fill("Grade 4 in GCSE maths")
+    staff.get_by_role("button", name="Save decision").click()
+    expect(staff.get_by_text("Your decision is saved")).to_be_visible()
+
+    learner.reload()
+    expect(learner.get_by_text("Grade 4 in GCSE maths")).to_be_visible()
+    learner.get_by_label("Yes, accept the offer").check()
+    learner.get_by_role("button", name="Send my answer").click()
+    expect(learner.get_by_text("You have accepted the offer.").first).to_be_visible()
+    staff.reload()
+    staff.get_by_role("button", name="Confirm enrolment").click()
+    expect(staff.get_by_text("The enrolment is confirmed.")).to_be_visible()

@@ -3,6 +3,7 @@ as an outsider: another provider's objects are 403/404 and nothing of them shows
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from learners.models import Learner
 from picsweb.access import Access
 from picsweb.jobs import job_start
 from picsweb.models import Role
+from progress_apply.models import Application, Course
 from regcert.models import Registration
 from tests.factories import make_learner, make_user
 from tests.progress_apply.helpers import make_portal_learner
@@ -131,8 +133,20 @@ def their_objects(personas) -> dict[str, str]:
     portal_learner = make_portal_learner(
         provider=provider, username="secretia-portal", first_name="Secretia", password="SECRET-REG1"
     )
+    course = Course.objects.create(
+        provider=provider,
+        title="Secretia's course",
+        start_date=date(2027, 9, 1),
+        duration_months=12,
+        venue_postcode="LS6 2AB",
+    )
+    application = Application.objects.create(
+        learner=portal_learner, course=course, status=Application.Status.SUBMITTED
+    )
     return {
         "portal learner": str(portal_learner.code),
+        "application": str(application.code),
+        "course": str(course.code),
         "learner": str(learner.code),
         "registration": str(registration.code),
         "job": str(job.code),
@@ -174,4 +188,5 @@ def test_every_page_refuses_another_providers_objects(personas, their_objects, d
         "ilr/<uuid:code>/",
         "apply/learners/<uuid:code>/",
         "apply/learners/<uuid:code>/profile/",
+        "apply/admissions/<uuid:code>/",
     } <= reached_by_insider

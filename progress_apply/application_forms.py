@@ -1,0 +1,143 @@
+"""Forms of applications and offers (progress_apply.applications holds the rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from picsweb.models import Provider
+from progress_apply.applications import CONDITIONS_NEEDED, STATEMENT_MAX
+from progress_apply.models import Application, Course
+
+CONDITIONS_MAX = 2000
+
+
+def _one_line_breaks(text: str) -> str:
+    # A browser sends a line break as CRLF: count it as one character, as the learner sees it.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class ApplyForm(forms.Form):
+    statement = forms.CharField(
+        label="Why you are applying for this course (optional)",
+        help_text=f"What interests you in it and what you would bring. Up to {STATEMENT_MAX:,} "
+        "characters. The provider also reads your personal statement.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def clean_statement(self) -> str:
+        text = _one_line_breaks(self.cleaned_data["statement"]).strip()
+        if len(text) > STATEMENT_MAX:
+            raise forms.ValidationError(
+                f"Your statement must be {STATEMENT_MAX:,} characters or fewer "
+                f"(it has {len(text):,})"
+            )
+        return text
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="Do you accept this offer?",
+        choices=[("accept", "Yes, accept the offer"), ("decline", "No, decline the offer")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you accept the offer"},
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            (Application.OfferKind.CONDITIONAL, "Make a conditional offer"),
+            (Application.OfferKind.UNCONDITIONAL, "Make an unconditional offer"),
+            ("unsuccessful", "Unsuccessful: no offer"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a decision"},
+    )
+    conditions = forms.CharField(
+        label="Conditions of the offer",
+        help_text="For a conditional offer: what the learner must achieve, for example grades.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_conditions(self) -> str:
+        text = _one_line_breaks(self.cleaned_data["conditions"]).strip()
+        if len(text) > CONDITIONS_MAX:
+            raise forms.ValidationError(
+                f"The conditions must be {CONDITIONS_MAX:,} characters or fewer"
+            )
+        return text
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == Application.OfferKind.CONDITIONAL and not data.get("conditions"):
+            self.add_error("conditions", CONDITIONS_NEEDED)
+        return data
+
+
+class CourseForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A provider's course on the small staff page (the admin has the same fields)."""
+
+    class Meta:
+        model = Course
+        fields = [
+            "provider",
+            "title",
+            "kind",
+            "qualification_type",
+            "level",
+            "subject",
+            "study_mode",
+            "start_date",
+            "duration_months",
+            "venue_postcode",
+            "description",
+            "entry_requirements",
+            "is_open",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "entry_requirements": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, providers: list[Provider], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["provider"]
+        field.queryset = Provider.objects.filter(pk__in=[p.pk for p in providers])  # type: ignore[attr-defined]
+        field.empty_label = None  # type: ignore[attr-defined]
+        self.fields["qualification_type"].empty_label = "None"  # type: ignore[attr-defined]
+        self.fields["title"].error_messages["required"] = "Enter the course title"
+        self.fields["start_date"].error_messages = {
+            "required": "Enter the start date",
+            "invalid": "Enter the start date as a real date, for example 1 September 2027",
+        }
+        self.fields["duration_months"].error_messages = {
+            "required": "Enter the duration in months",
+            "invalid": "Enter the duration as a whole number of months",
+        }
+
+    def clean_venue_postcode(self) -> str:
+        from learners.identifiers import normalise_postcode, postcode_problem
+        from learners.reference_data import outcode_centroids
+
+        postcode = normalise_postcode(self.cleaned_data["venue_postcode"])
+        problem = postcode_problem(postcode)
+        if problem:
+            raise forms.ValidationError(problem)
+        if postcode.split(" ")[0] not in outcode_centroids():
+            raise forms.ValidationError(
+                "We do not know where this postcode district is, so learners could not find "
+                "the course by distance: check the postcode"
+            )
+        return postcode
+
+    def clean_duration_months(self) -> int:
+        months: int = self.cleaned_data["duration_months"]
+        if not 1 <= months <= 120:
+            raise forms.ValidationError("Enter a duration from 1 to 120 months")
+        return months
