@@ -34,7 +34,7 @@ from progress_apply.forms import (
     UsernameForm,
 )
 from progress_apply.middleware import MUST_CHANGE_SESSION_KEY
-from progress_apply.models import AccountDetails, CredentialAccess, PortalLearner
+from progress_apply.models import AccountDetails, Application, CredentialAccess, PortalLearner
 from progress_apply.profile_views import own_learner
 
 LM = Role.LEARNER_MANAGER
@@ -377,6 +377,9 @@ def learner_home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "manager_adds": profiles.manager_adds_qualifications(learner),
         "ready": profiles.profile_ready(learner),
         "favourites": learner.favourites.select_related("course__provider")[:20],
+        "offers": learner.applications.filter(status=Application.Status.OFFERED).select_related(
+            "course"
+        ),
     }
     return render(request, "progress_apply/learner_home.html", context)
 

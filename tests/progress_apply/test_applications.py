@@ -262,6 +262,8 @@ def test_a_conditional_offer_needs_its_conditions_and_each_decision_is_made_once
     )
     offer_mail = [m for m in mail.outbox if m.to == ["pat@example.com"]][-1]
     assert "offered you a place" in offer_mail.body
+    home = client_of(learner).get("/apply/home/").content.decode()
+    assert "You have 1 offer to answer." in home and course.title in home
     # A second decision on a decided application changes nothing and says why.
     response = admissions.post(url, {"decision": "unsuccessful"})
     assert response.status_code == 400 and applications.CHANGED in response.content.decode()
