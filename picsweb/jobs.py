@@ -73,6 +73,8 @@ class JobKind:
     report_template: str = ""  # a partial that shows job.report on the job's page
     # Roles needed besides `role` (at the same provider) to see the job and its file.
     also_roles: tuple[Role, ...] = ()
+    # What the owner must do once it succeeds (the email says it), e.g. confirm an import.
+    next_step: str = ""
 
     @property
     def roles(self) -> tuple[Role, ...]:
@@ -374,6 +376,7 @@ def _email_owner(job: Job) -> None:
         context={
             "job": job,
             "label": get_kind(job.kind).label,
+            "next_step": get_kind(job.kind).next_step,
             "path": reverse("jobs:detail", kwargs={"code": job.code}),
         },
     )

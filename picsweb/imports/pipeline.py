@@ -89,6 +89,12 @@ __all__ = [
 ]
 
 
+VALIDATED_NEXT_STEP = (
+    "Nothing is imported yet. Open the report, check the rows with problems, then choose "
+    "Import to apply the accepted rows, or Cancel."
+)
+
+
 def register_import(spec: ImportSpec) -> ImportSpec:
     add_import(spec)
     jobs.register_kind(
@@ -100,6 +106,7 @@ def register_import(spec: ImportSpec) -> ImportSpec:
             run=run_validation_job,
             report_template="imports/_validation_report.html",
             also_roles=spec.also_roles,
+            next_step=VALIDATED_NEXT_STEP,
         )
     )
     jobs.register_kind(

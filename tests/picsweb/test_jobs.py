@@ -176,3 +176,20 @@ class TestJobPages:
     def test_it_sends_anonymous_visitors_to_sign_in(self, client, job):
         assert client.get(f"/jobs/{job.code}/").status_code == 302
         assert client.get("/jobs/").status_code == 302
+
+
+def test_the_email_of_a_validation_says_nothing_is_imported_yet_and_keeps_the_ampersand(
+    personas, owner
+):
+    from regcert.importing import RegistrationImport
+
+    kind = f"{RegistrationImport.kind}.validate"
+    job = Job.objects.create(
+        kind=kind, owner=owner, provider=personas.provider, status=Job.Status.RUNNING
+    )
+    jobs.job_succeed(job=job)
+    (email,) = mail.outbox
+    assert email.subject == "Finished: Registration & Certification import: validation"
+    assert "Nothing is imported yet" in email.body and "download the file" not in email.body
+    html = email.alternatives[0][0]  # type: ignore[attr-defined]
+    assert "Nothing is imported yet" in html and "Open the report" in html

@@ -11,7 +11,7 @@ PROBE = (
     "import json, django; from django.conf import settings; django.setup(); "
     "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
     "'broker': settings.CELERY_BROKER_URL, 'email': settings.EMAIL_BACKEND, "
-    "'debug': settings.DEBUG}))"
+    "'debug': settings.DEBUG, 'site_url': settings.SITE_URL}))"
 )
 
 
@@ -63,3 +63,17 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off(tmp_path):
 def test_it_says_which_setting_is_malformed(tmp_path):
     result = run_settings({"DEBUG": "yes please", "PICSWEB_VAR_DIR": str(tmp_path)})
     assert "DEBUG must be true or false, not 'yes please'" in result.stderr
+
+
+def test_links_in_emails_follow_the_port_make_run_serves_on(tmp_path):
+    result = run_settings({"DEBUG": "true", "PICSWEB_VAR_DIR": str(tmp_path), "PORT": "8103"})
+    assert json.loads(result.stdout)["site_url"] == "http://127.0.0.1:8103"
+    told = run_settings(
+        {
+            "DEBUG": "true",
+            "PICSWEB_VAR_DIR": str(tmp_path),
+            "PORT": "8103",
+            "SITE_URL": "https://x.example/",
+        }
+    )
+    assert json.loads(told.stdout)["site_url"] == "https://x.example"
