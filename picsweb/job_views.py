@@ -47,7 +47,8 @@ def job_status(request: AuthenticatedHttpRequest, code: str) -> JsonResponse:
     return JsonResponse(
         {
             "status": job.status,
-            "status_label": job.get_status_display(),
+            "status_label": job.status_label,
+            "progress_text": job.progress_text,
             "done": job.progress_done,
             "total": job.progress_total,
             "percent": job.percent,

@@ -161,6 +161,21 @@ class Job(models.Model):
         return self.status in self.FINISHED
 
     @property
+    def status_label(self) -> str:
+        """The status as shown: a check that found rows with errors does not say only
+        "Succeeded"."""
+        report = self.report if isinstance(self.report, dict) else {}
+        if self.status == self.Status.SUCCEEDED and report.get("problem_rows"):
+            return "Checked: some rows have errors"
+        return str(self.get_status_display())
+
+    @property
+    def progress_text(self) -> str:
+        if not self.progress_total:
+            return "Starting…"
+        return f"{self.progress_done:,} of {self.progress_total:,} done"
+
+    @property
     def percent(self) -> int:
         if self.status == self.Status.SUCCEEDED:
             return 100

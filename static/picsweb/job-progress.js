@@ -15,7 +15,7 @@
       .then(function (s) {
         bar.style.width = s.percent + "%";
         track.setAttribute("aria-valuenow", String(s.percent));
-        text.textContent = s.done.toLocaleString("en-GB") + " of " + s.total.toLocaleString("en-GB") + " done";
+        text.textContent = s.progress_text;
         if (tag) { tag.textContent = s.status_label; }
         if (s.finished) { window.location.reload(); } else { window.setTimeout(poll, 1000); }
       })

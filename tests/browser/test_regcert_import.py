@@ -43,7 +43,7 @@ def test_it_validates_reports_and_uploads_the_accepted_records(
     expect(page.locator("[data-count=accepted]")).to_have_text("1")
     expect(page.locator("[data-count=problem_rows]")).to_have_text("1")
     expect(page.get_by_text("No learner of this provider has this ULN.")).to_be_visible()
-    page.get_by_role("button", name="Import the 1 accepted row").click()
+    page.get_by_role("button", name="Apply 1 change").click()
 
     expect(page.get_by_role("heading", name="Imported")).to_be_visible(timeout=30_000)
     expect(page.get_by_role("link", name="export the errors as CSV")).to_be_visible()

@@ -47,7 +47,7 @@ class TestAdminUpload:
         job.refresh_from_db()
         assert (job.report["accepted"], job.report["problem_rows"]) == (1, 1)
         assert not PaymentRecord.objects.exists()
-        assert "Import the 1 accepted row" in admin.get(f"/jobs/{job.code}/").content.decode()
+        assert "Apply 1 change" in admin.get(f"/jobs/{job.code}/").content.decode()
 
     def test_it_refuses_an_admin_upload_for_another_provider(self, world, personas):
         admin = personas.client_for(personas.provider_admin)

@@ -67,7 +67,7 @@ def test_it_reports_every_row_and_changes_nothing_until_confirmed(world, staff):
     ]
     assert not PaymentRecord.objects.exists()
     page = staff.get(f"/jobs/{validation.code}/").content.decode()
-    assert "Import the 2 accepted rows" in page
+    assert "Apply 2 changes" in page
     assert "This date does not exist." in page
 
     applied = confirm(staff, validation)
@@ -193,6 +193,8 @@ def test_it_updates_the_same_records_from_an_edited_report(world, staff, file_fo
 
     validation = upload(staff, world.provider, edited, name=f"report.{file_format}")
     assert (validation.report["updated"], validation.report["unchanged"]) == (1, 1)
+    page = staff.get(f"/jobs/{validation.code}/").content.decode()
+    assert "Apply 1 change (1 row unchanged)" in page  # what pressing it does
     assert validation.report["changes"][0]["diffs"] == [
         ["ACTUAL PAYMENT AMOUNT", "", "95.00"],
         ["PAYMENT STATUS", "Expected", "Paid"],

@@ -153,6 +153,7 @@ class TestJobPages:
         assert status == {
             "status": "succeeded",
             "status_label": "Succeeded",
+            "progress_text": "1 of 1 done",
             "done": 1,
             "total": 1,
             "percent": 100,
@@ -193,3 +194,11 @@ def test_the_email_of_a_validation_says_nothing_is_imported_yet_and_keeps_the_am
     assert "Nothing is imported yet" in email.body and "download the file" not in email.body
     html = email.alternatives[0][0]  # type: ignore[attr-defined]
     assert "Nothing is imported yet" in html and "Open the report" in html
+
+
+def test_a_job_not_yet_counted_says_it_is_starting_and_a_check_with_errors_says_so(personas, owner):
+    job = start(personas, owner, "tests.sleep", seconds=0)
+    page = personas.client_for(owner).get(f"/jobs/{job.code}/").content.decode()
+    assert "Starting…" in page and "0 of 0 done" not in page
+    job.status, job.report = Job.Status.SUCCEEDED, {"problem_rows": 2}
+    assert job.status_label == "Checked: some rows have errors"
