@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
+
 from learners.identifiers import TEMPORARY_ULN
 from learners.models import Learner, LearningDelivery, Provider, Role
 from picsweb.imports.cells import CellError, as_date, as_text, display
@@ -78,6 +80,11 @@ class RegistrationImport(ModelImportSpec):
     max_bytes = 2 * 1024 * 1024 - 1  # "must be less than 2 MB"
     formats = ("csv",)
     model = Registration
+
+    def record_names(self, records: QuerySet[Any]) -> list[str]:
+        found = records.values_list("learner__uln", "learner__lrn", "qualification_number")[:5]
+        return [f"ULN {uln or 'none'} (LRN {lrn}), qualification {q}" for uln, lrn, q in found]
+
     update_fields = UPDATE_FIELDS
 
     def columns(self, provider: Provider) -> list[str]:

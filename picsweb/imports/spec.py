@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from picsweb.bulk import insert_rows, update_rows
@@ -111,6 +111,11 @@ class ModelImportSpec(ImportSpec):
     update_fields: ClassVar[tuple[str, ...]]
     record_label: ClassVar[str] = "id"  # the field that names a record in messages
 
+    def record_names(self, records: QuerySet[Any]) -> list[str]:
+        """At most five of `records` named as the user knows them (messages of stale
+        imports and refused undos); a spec whose records have no such field overrides it."""
+        return [str(v) for v in records.values_list(self.record_label, flat=True)[:5]]
+
     def new_row_fields(self, batch: ImportBatch) -> dict[str, Any]:
         """Fields every new row gets besides its payload (e.g. the provider)."""
         return {}
@@ -123,10 +128,10 @@ class ModelImportSpec(ImportSpec):
             now_at = dict(objects.filter(id__in=seen).values_list("id", "updated_at"))
             stale = [i for i, at in seen.items() if now_at.get(i) != at]
             if stale:
-                names = objects.filter(id__in=stale[:5]).values_list(self.record_label, flat=True)
+                names = self.record_names(objects.filter(id__in=stale[:5]))
                 raise StaleImportError(
                     f"{len(stale)} of the records this file updates changed or were deleted "
-                    f"since it was validated ({', '.join(map(str, names)) or 'deleted'}). "
+                    f"since it was validated ({'; '.join(names) or 'deleted'}). "
                     "Nothing was imported: validate the file again."
                 )
         extra = {"created_batch_id": batch.pk, **self.new_row_fields(batch)}
@@ -153,17 +158,13 @@ class ModelImportSpec(ImportSpec):
         changes = {ch.object_id: ch.before for ch in batch.changes.all()}
         changed_since = objects.filter(updated_at__gt=batch.applied_at)
         touched = [
-            *changed_since.filter(id__in=list(changes)).values_list(self.record_label, flat=True)[
-                :5
-            ],
-            *changed_since.filter(created_batch=batch).values_list(self.record_label, flat=True)[
-                :5
-            ],
+            *self.record_names(changed_since.filter(id__in=list(changes))),
+            *self.record_names(changed_since.filter(created_batch=batch)),
         ][:5]
         if touched:
             raise UndoRefused(
                 "These records changed after the import, so it cannot be undone: "
-                f"{', '.join(map(str, touched))}. Change them back, or edit them by hand."
+                f"{'; '.join(touched)}. Change them back, or edit them by hand."
             )
         created.delete()
         if changes:

@@ -327,3 +327,15 @@ class TestRoles:
         )
         assert own.status_code == 302  # not in their list: refused with a message
         assert b"Okafor" not in own.content
+
+
+def test_a_refused_undo_names_the_records_as_the_user_knows_them(personas, learner, uploader):
+    existing = Registration.objects.create(learner=learner, qualification_number=QUAL)
+    _, applied = run(uploader, personas.provider, f"{QUAL},1748529632,Exempt,,,,,,,")
+    existing.refresh_from_db()
+    existing.postal_tracking_reference = "edited by hand"
+    existing.save()
+    response = uploader.post(f"/jobs/{applied.code}/undo/", follow=True)
+    page = response.content.decode()
+    assert f"ULN 1748529632 (LRN LRN1), qualification {QUAL}" in page
+    assert f"cannot be undone: {existing.pk}." not in page
