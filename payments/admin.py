@@ -83,7 +83,12 @@ class PaymentRecordAdmin(PipelineImportMixin, ProviderScopedAdmin):
         if form.is_valid():
             upload = form.cleaned_data["import_file"]
             try:
-                import_check_upload(spec=PAYMENTS, upload=upload)
+                import_check_upload(
+                    spec=PAYMENTS,
+                    upload=upload,
+                    provider=form.cleaned_data["provider"],
+                    separator=form.cleaned_data["separator"],
+                )
             except ImportFileError as error:
                 form.add_error("import_file", error.message)
             else:

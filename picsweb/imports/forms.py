@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 
 from picsweb.imports.pipeline import ImportSpec, import_check_upload
 from picsweb.imports.reading import SEPARATORS, ImportFileError
+from picsweb.models import Provider
 
 
 class ImportUploadForm(forms.Form):
@@ -19,16 +19,26 @@ class ImportUploadForm(forms.Form):
         label="Separator (CSV only)", choices=list(SEPARATORS.items()), initial=","
     )
 
-    def __init__(self, *args: Any, spec: ImportSpec, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, spec: ImportSpec, provider: Provider | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.spec = spec
+        self.provider = provider
         if spec.formats == ("csv",):
             self.fields["file"].help_text = "A CSV file."
 
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        try:
-            import_check_upload(spec=self.spec, upload=upload)
-        except ImportFileError as error:
-            raise forms.ValidationError(error.message) from None
-        return upload
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None and "separator" in data:
+            try:
+                import_check_upload(
+                    spec=self.spec,
+                    upload=upload,
+                    provider=self.provider,
+                    separator=data["separator"],
+                )
+            except ImportFileError as error:
+                self.add_error("file", error.message)
+        return data

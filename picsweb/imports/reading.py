@@ -117,6 +117,45 @@ def open_table(
     return _open_csv(handle, separator)
 
 
+def csv_header(handle: IO[bytes], separator: str) -> list[str]:
+    """The header row of a CSV file, with the checks of `open_table` (encoding, separator,
+    width), read at upload so a wrong file is refused on the upload page. Leaves `handle`
+    open, at its start."""
+    import io
+
+    encoding = _csv_encoding(handle)
+    text = io.TextIOWrapper(handle, encoding=encoding, newline="")
+    try:
+        return _csv_header(csv.reader(text, delimiter=separator, strict=True), separator)
+    finally:
+        text.detach()
+        handle.seek(0)
+
+
+def _csv_header(reader: Any, separator: str) -> list[str]:
+    try:
+        headers: list[str] = next(reader)
+    except StopIteration:
+        raise ImportFileError("The file is empty.") from None
+    except csv.Error as error:
+        raise ImportFileError(f"Row 1 is not valid CSV ({error}).") from None
+    limits = xlsx_limits()
+    if len(headers) > limits.max_columns:
+        raise ImportFileError(
+            f"The header row has {len(headers):,} columns; this import reads at most "
+            f"{limits.max_columns:,}."
+        )
+    if len(headers) == 1:
+        used = next((s for s in SEPARATORS if s != separator and s in headers[0]), None)
+        if used is not None:
+            raise ImportFileError(
+                "The header row has one column only, so the separator is not the one this file "
+                f"uses: it seems to use {SEPARATORS[used].lower()}. Choose it as the separator "
+                "and upload the file again."
+            )
+    return headers
+
+
 def _empty(name: str | None) -> str:
     return f"The sheet '{name}' is empty." if name else "The first sheet of the workbook is empty."
 
@@ -159,23 +198,8 @@ def _open_csv(handle: IO[bytes], separator: str) -> Table:
 
     text = io.TextIOWrapper(handle, encoding=encoding, newline="")
     reader = csv.reader(text, delimiter=separator, strict=True)
-    try:
-        headers = next(reader)
-    except StopIteration:
-        raise ImportFileError("The file is empty.") from None
-    except csv.Error as error:
-        raise ImportFileError(f"Row 1 is not valid CSV ({error}).") from None
+    headers = _csv_header(reader, separator)
     limits = xlsx_limits()
-    if len(headers) > limits.max_columns:
-        raise ImportFileError(
-            f"The header row has {len(headers):,} columns; this import reads at most "
-            f"{limits.max_columns:,}."
-        )
-    if len(headers) == 1 and separator != "," and "," in headers[0]:
-        raise ImportFileError(
-            "The header row has one column only: is the separator right? This file looks "
-            "comma-separated."
-        )
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         number = 1

@@ -37,8 +37,17 @@ from picsweb.imports.spec import ImportSpec, get_import
 # --- at the door -------------------------------------------------------------------------
 
 
-def import_check_upload(*, spec: ImportSpec, upload: UploadedFile) -> None:
-    """The checks made before anything is stored: size, emptiness, type."""
+def import_check_upload(
+    *,
+    spec: ImportSpec,
+    upload: UploadedFile,
+    provider: Provider | None = None,
+    separator: str = ",",
+) -> None:
+    """The checks made before anything is stored: size, emptiness, type; with the provider,
+    a CSV's header row too (its separator and columns), so a wrong file is refused on the
+    upload page. A workbook's header is checked by the validation job, which opens workbooks
+    with its limits in a separate process."""
     limit = spec.max_bytes or settings.IMPORT_MAX_UPLOAD_BYTES
     if upload.size is None or upload.size == 0:
         raise ImportFileError("The file is empty.")
@@ -56,6 +65,10 @@ def import_check_upload(*, spec: ImportSpec, upload: UploadedFile) -> None:
         raise ImportFileError(OLD_EXCEL_MESSAGE)
     if found not in spec.formats:
         raise ImportFileError(f"This import takes {' or '.join(spec.formats).upper()} files.")
+    if provider is not None and found == "csv":
+        from picsweb.imports.reading import csv_header
+
+        spec.header_index(csv_header(upload, separator), provider)
 
 
 def _size(count: int) -> str:

@@ -77,7 +77,9 @@ def import_upload(
         spec.roles,
         request.POST.get("provider") or request.GET.get("provider"),
     )
-    form = ImportUploadForm(request.POST or None, request.FILES or None, spec=spec)
+    form = ImportUploadForm(
+        request.POST or None, request.FILES or None, spec=spec, provider=provider
+    )
     if request.method == "POST" and form.is_valid():
         job = pipeline.import_start(
             spec=spec,

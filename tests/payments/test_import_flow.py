@@ -260,10 +260,46 @@ class TestAtTheDoor:
         assert "binary data" in binary.content.decode()
         assert not Job.objects.exists()
 
-    def test_it_fails_the_job_with_one_message_for_wrong_headers(self, world, staff):
-        job = upload(staff, world.provider, "NAME,AMOUNT\nx,1\n")
+    def test_it_refuses_wrong_headers_on_the_upload_page_before_any_job(self, world, staff):
+        response = staff.post(
+            "/payments/import/",
+            {
+                "provider": world.provider.code,
+                "separator": ",",
+                "file": SimpleUploadedFile("p.csv", b"NAME,AMOUNT\nx,1\n"),
+            },
+        )
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "The header row has columns this import does not know" in page
+        assert "Validation report" not in page and not Job.objects.exists()
+
+    def test_a_workbook_with_wrong_headers_fails_its_job_showing_only_the_error(self, world, staff):
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        workbook.active.append(["NAME", "AMOUNT"])
+        out = io.BytesIO()
+        workbook.save(out)
+        job = upload(staff, world.provider, out.getvalue(), name="p.xlsx")
         assert job.status == Job.Status.FAILED
-        assert job.error_message.startswith("The header row has columns this import does not know")
+        page = staff.get(f"/jobs/{job.code}/").content.decode()
+        assert "The header row has columns this import does not know" in page
+        assert "Validation report" not in page and "can be imported" not in page
+
+    def test_it_names_the_separator_a_file_seems_to_use(self, world, staff):
+        content = b"IDENT;EXPECTED PAYMENT DATE;EXPECTED PAYMENT AMOUNT;CREDIT/DEBIT\n00001;1;2;C\n"
+        response = staff.post(
+            "/payments/import/",
+            {
+                "provider": world.provider.code,
+                "separator": ",",
+                "file": SimpleUploadedFile("p.csv", content),
+            },
+        )
+        assert response.status_code == 400
+        assert "it seems to use semicolon (;)" in response.content.decode()
+        assert not Job.objects.exists()
 
 
 class TestAccess:

@@ -182,8 +182,10 @@ class TestReadingFiles:
         assert check(world.provider, data, separator=";").accepted == 1
 
     def test_it_says_when_the_separator_looks_wrong(self, world):
-        with pytest.raises(ImportFileError, match="looks comma-separated"):
+        with pytest.raises(ImportFileError, match=r"seems to use comma \(,\)\. Choose it"):
             check(world.provider, csv_bytes(f"{HEADER}\n00001,30/10/2024,12.00,C\n"), ";")
+        with pytest.raises(ImportFileError, match=r"seems to use semicolon \(;\)"):
+            check(world.provider, csv_bytes(f"{HEADER.replace(',', ';')}\n00001;1;2;C\n"))
 
     def test_it_refuses_wrong_headers_with_the_names(self, world):
         with pytest.raises(ImportFileError, match=r"does not know: 'AMOUNT'"):
