@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 
 from progress_apply import profiles, rules
 from progress_apply.forms import REQUIRED_MESSAGES, _rule, _text
@@ -332,6 +333,32 @@ class LearnerGroupForm(forms.ModelForm):  # type: ignore[type-arg]
         if taken.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("This provider has a learner group of this name already")
         return name
+
+
+class LearnerGroupEditForm(LearnerGroupForm):
+    """The group's name and year group, and its learner managers: each one chosen sees only
+    the learners of their groups at this provider (R2)."""
+
+    managers = forms.ModelMultipleChoiceField(
+        label="Learner managers of this group",
+        help_text="A learner manager chosen here sees only the learners of their groups. Keep "
+        "at least one learner manager in no group, to see every learner and fill the groups.",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta(LearnerGroupForm.Meta):
+        fields = ["name", "year_group", "managers"]
+
+    def __init__(self, *args: Any, provider: Any, **kwargs: Any) -> None:
+        super().__init__(*args, provider=provider, **kwargs)
+        field = self.fields["managers"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = profiles.group_manager_choices(provider)
+        field.label_from_instance = lambda user: (  # type: ignore[method-assign]
+            f"{user.get_full_name() or user.get_username()} ({user.get_username()})"
+        )
 
 
 DISTANCE_CHOICES = [

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -18,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from picsweb.access import request_access, role_required
-from picsweb.models import Role
+from picsweb.models import Provider, Role
 from picsweb.typing import AuthenticatedHttpRequest
 from progress_apply import profiles
 from progress_apply.models import (
@@ -31,6 +32,7 @@ from progress_apply.models import (
 )
 from progress_apply.profile_forms import (
     BulkSettingsForm,
+    LearnerGroupEditForm,
     LearnerGroupForm,
     PersonalSectionForm,
     ProviderSettingsForm,
@@ -486,11 +488,29 @@ def bulk_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- learner groups (S21, S21a) -------------------------------------------------------------------
 
 
-@role_required(LM)
+def _group_provider(request: AuthenticatedHttpRequest, code: str) -> Provider:
+    """A provider whose groups the user reaches (learner, provider or user manager there):
+    403 without any of those roles, 404 at another provider."""
+    providers = profiles.group_providers(request_access(request))
+    if not providers:
+        raise PermissionDenied
+    for provider in providers:
+        if str(provider.code) == str(code):
+            return provider
+    raise Http404
+
+
+def _created_group(request: AuthenticatedHttpRequest, code: str) -> LearnerGroup:
+    """A group the user may change (a Provider or User Manager at its provider), else 404."""
+    groups = profiles.groups_created_by(request_access(request)).select_related("provider")
+    return get_object_or_404(groups, code=code)
+
+
+@login_required
 def group_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     access = request_access(request)
-    provider = access.provider(LM, str(code))
-    creates = bool({Role.PROVIDER_MANAGER, Role.USER_MANAGER} & access.roles_at(provider))
+    provider = _group_provider(request, code)
+    creates = profiles.creates_groups_at(access, provider)
     form = LearnerGroupForm(request.POST or None, provider=provider) if creates else None
     if request.method == "POST":
         if form is None:
@@ -499,16 +519,35 @@ def group_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             group = form.save()
             messages.success(request, f"Learner group {group.name} created.")
             return redirect("progress_apply:groups", code=provider.code)
-    groups = access.scoped(LearnerGroup.objects.filter(provider=provider), LM)
+    in_provider = LearnerGroup.objects.filter(provider=provider)
+    groups = in_provider if creates else access.scoped(in_provider, LM)
     return render(
         request,
         "progress_apply/group_list.html",
         {
             "provider": provider,
-            "groups": groups,
+            "groups": groups.prefetch_related("managers"),
             "form": form,
-            "may_associate": profiles.may_associate(access),
+            "creates": creates,
+            "may_associate": access.has(LM) and profiles.may_associate(access),
         },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def group_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """A Provider or User Manager renames a group and chooses its learner managers (R2, R4)."""
+    group = _created_group(request, code)
+    form = LearnerGroupEditForm(request.POST or None, instance=group, provider=group.provider)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Learner group {group.name} saved.")
+        return redirect("progress_apply:groups", code=group.provider.code)
+    return render(
+        request,
+        "progress_apply/group_edit.html",
+        {"group": group, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import (
     BooleanField,
@@ -29,7 +30,7 @@ from django.utils import timezone
 
 from picsweb.access import Access, register_narrowing
 from picsweb.emails import send_templated_email
-from picsweb.models import Role
+from picsweb.models import Provider, Role
 from progress_apply.models import (
     REFERENCE_RATINGS,
     LearnerGroup,
@@ -45,9 +46,6 @@ from progress_apply.models import (
     SectionStatus,
 )
 from progress_apply.rules import RuleError
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 COMPLETE = SectionStatus.COMPLETE
 IN_PROGRESS = SectionStatus.IN_PROGRESS
@@ -446,6 +444,42 @@ def _group_narrowing(access: Access, learners: QuerySet[Any]) -> QuerySet[Any]:
 
 
 register_narrowing(PortalLearner, Role.LEARNER_MANAGER, _group_narrowing)
+
+
+# R4 (seed §8): "Learner groups are created by either a Provider Manager or a User Manager";
+# learner managers see them and (R3) tick learners in or out.
+GROUP_CREATORS = (Role.PROVIDER_MANAGER, Role.USER_MANAGER)
+GROUP_ROLES = (Role.LEARNER_MANAGER, *GROUP_CREATORS)
+
+
+def group_providers(access: Access) -> list[Provider]:
+    """The providers whose learner groups the user reaches: where they hold any of the
+    learner, provider or user manager roles, by name."""
+    found = {p.pk: p for role in GROUP_ROLES for p in access.providers(role)}
+    return sorted(found.values(), key=lambda p: p.name)
+
+
+def creates_groups_at(access: Access, provider: Provider) -> bool:
+    return bool(set(GROUP_CREATORS) & access.roles_at(provider))
+
+
+def groups_created_by(access: Access) -> QuerySet[LearnerGroup]:
+    """The groups a Provider or User Manager may change: every group of their providers."""
+    ids = {pk for role in GROUP_CREATORS for pk in access.provider_ids(role)}
+    return LearnerGroup.objects.filter(provider_id__in=ids)
+
+
+def group_manager_choices(provider: Provider) -> QuerySet[User]:
+    """Who may be made a manager of a group: the provider's learner managers."""
+    return (
+        User.objects.filter(
+            memberships__provider=provider,
+            memberships__role=Role.LEARNER_MANAGER,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 def may_associate(access: Access) -> bool:

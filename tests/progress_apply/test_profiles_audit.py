@@ -1,0 +1,104 @@
+"""Issue 15, an outsider's findings on the portal's part 2 (profiles, qualifications,
+references, learner groups, settings), one section per finding."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from picsweb.models import Role
+from progress_apply.models import LearnerGroup, PortalLearner, PortalSettings
+from tests.factories import make_user
+from tests.progress_apply.helpers import make_portal_learner
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(qualification_data) -> None:
+    pass
+
+
+@pytest.fixture
+def learner(personas) -> PortalLearner:
+    found = make_portal_learner(provider=personas.provider, email="pat@example.com")
+    PortalLearner.objects.filter(pk=found.pk).update(must_change_password=False)
+    found.refresh_from_db()
+    return found
+
+
+def client_of(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# --- 1. provider and user managers have a home, providers and learner groups -----------------
+
+
+@pytest.mark.parametrize(
+    ("role", "part"),
+    [(Role.PROVIDER_MANAGER, "Provider manager"), (Role.USER_MANAGER, "User manager")],
+)
+def test_it_gives_provider_and_user_managers_a_portal_home(personas, role, part):
+    client = client_of(personas.by_role[role])
+    home = client.get("/apply/")
+    assert home.status_code == 200
+    page = home.content.decode()
+    assert part in page and f"/apply/providers/{personas.provider.code}/groups/" in page
+    assert "Learners who" not in page  # no learner counts without the Learner Manager role
+    assert "has no roles yet" not in client.get("/").content.decode()
+    assert client.get("/apply/providers/").status_code == 200
+    groups = client.get(f"/apply/providers/{personas.provider.code}/groups/")
+    assert groups.status_code == 200 and "Create a learner group" in groups.content.decode()
+
+
+def test_it_lets_a_provider_manager_save_settings_and_land_on_a_page_they_may_see(personas):
+    client = client_of(personas.by_role[Role.PROVIDER_MANAGER])
+    response = client.post(
+        f"/apply/providers/{personas.provider.code}/settings/",
+        {"sign_off_profiles": "yes", "manager_adds_qualifications": "no", "referee_name": ""},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Portal settings of Northgate Training saved." in response.content.decode()
+    assert PortalSettings.objects.get(provider=personas.provider).sign_off_profiles
+
+
+@pytest.mark.parametrize("role", [Role.PROVIDER_MANAGER, Role.USER_MANAGER])
+def test_it_lets_provider_and_user_managers_create_groups_and_choose_their_managers(personas, role):
+    client = client_of(personas.by_role[role])
+    url = f"/apply/providers/{personas.provider.code}/groups/"
+    assert client.post(url, {"name": "Tutor 11A", "year_group": "11"}).status_code == 302
+    group = LearnerGroup.objects.get(provider=personas.provider, name="Tutor 11A")
+    lm = personas.by_role[Role.LEARNER_MANAGER]
+    page = client.get(f"/apply/groups/{group.code}/edit/").content.decode()
+    assert lm.get_username() in page
+    response = client.post(
+        f"/apply/groups/{group.code}/edit/",
+        {"name": "Tutor 11A", "year_group": "11", "managers": [str(lm.pk)]},
+    )
+    assert response.status_code == 302
+    assert list(group.managers.all()) == [lm]
+    # A learner manager of another provider is not among the choices.
+    theirs = make_user(provider=personas.other_provider, roles=[Role.LEARNER_MANAGER])
+    response = client.post(
+        f"/apply/groups/{group.code}/edit/",
+        {"name": "Tutor 11A", "year_group": "11", "managers": [str(theirs.pk)]},
+    )
+    assert response.status_code == 400
+    assert list(group.managers.all()) == [lm]
+
+
+def test_it_keeps_group_pages_404_to_another_providers_managers(personas):
+    group = LearnerGroup.objects.create(provider=personas.provider, name="SEN")
+    for role in (Role.PROVIDER_MANAGER, Role.USER_MANAGER, Role.LEARNER_MANAGER):
+        other = client_of(make_user(provider=personas.other_provider, roles=[role]))
+        assert other.get(f"/apply/providers/{personas.provider.code}/groups/").status_code == 404
+        assert other.get(f"/apply/groups/{group.code}/edit/").status_code == 404
+        response = other.post(f"/apply/groups/{group.code}/edit/", {"name": "Taken over"})
+        assert response.status_code == 404
+    lm = client_of(personas.by_role[Role.LEARNER_MANAGER])
+    assert lm.get(f"/apply/groups/{group.code}/edit/").status_code == 404
+    group.refresh_from_db()
+    assert group.name == "SEN"
+    assert client_of(personas.nobody).get("/apply/").status_code == 403
