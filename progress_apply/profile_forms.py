@@ -335,11 +335,16 @@ class LearnerGroupForm(forms.ModelForm):  # type: ignore[type-arg]
         return name
 
 
+class _ManagerChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.get_username()} ({obj.get_username()})"
+
+
 class LearnerGroupEditForm(LearnerGroupForm):
     """The group's name and year group, and its learner managers: each one chosen sees only
     the learners of their groups at this provider (R2)."""
 
-    managers = forms.ModelMultipleChoiceField(
+    managers = _ManagerChoice(
         label="Learner managers of this group",
         help_text="A learner manager chosen here sees only the learners of their groups. Keep "
         "at least one learner manager in no group, to see every learner and fill the groups.",
@@ -356,9 +361,6 @@ class LearnerGroupEditForm(LearnerGroupForm):
         field = self.fields["managers"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = profiles.group_manager_choices(provider)
-        field.label_from_instance = lambda user: (  # type: ignore[method-assign]
-            f"{user.get_full_name() or user.get_username()} ({user.get_username()})"
-        )
 
 
 DISTANCE_CHOICES = [
