@@ -65,6 +65,7 @@ GRADE_NOT_OF_TYPE = "Choose a grade of this qualification type"
 GRADE_NEEDED = "Enter a predicted grade or an actual grade, or both"
 TOO_MANY = f"A learner can have at most {MAX_QUALIFICATIONS} qualifications"
 STATEMENT_TOO_LONG = f"Your personal statement must be {STATEMENT_MAX:,} characters or fewer"
+STATEMENT_NEEDED = "Write your personal statement before you mark it complete"
 NOT_READY_TO_APPROVE = "The profile can be approved once every section is complete"
 
 
@@ -182,13 +183,29 @@ def _is_learner(learner: PortalLearner, by: User) -> bool:
     return by.pk == learner.user_id
 
 
+def manager_keeps_approval(learner: PortalLearner, by: User) -> bool:
+    """Whether a change by `by` leaves the learner's sections as they are: a manager's change
+    to an approved profile.
+
+    The seed (§5.6, R36) un-approves a profile when the learner changes it; a manager's own
+    change does not (R36 D: the manager reviews and amends the sections, then approves, and
+    may amend again after). An approved profile has every section complete (R32,
+    `profile_ready`), so a manager's change to one keeps its section Complete: reopening it
+    would leave a profile "approved" with a section In progress, which is neither. A
+    manager who wants the learner to look again uses 'Un-approve profile' (R37)."""
+    return not _is_learner(learner, by) and learner.approved_at is not None
+
+
 def _touched(learner: PortalLearner, by: User, section: str) -> list[str]:
-    """A change to `section`: it is open again (in progress), and a learner's own change
-    un-approves the profile (R36). Returns the fields changed, for save()."""
+    """A change to `section`: it is open again (in progress, R28), and a learner's own
+    change un-approves the profile (R36); a manager's change to an approved profile keeps
+    both (`manager_keeps_approval`). Returns the fields changed, for save()."""
+    if manager_keeps_approval(learner, by):
+        return []
     field = SECTIONS[section][0]
     setattr(learner, field, IN_PROGRESS)
     fields = [field]
-    if _is_learner(learner, by) and learner.approved_at is not None:
+    if learner.approved_at is not None:
         learner.approved_at = None
         learner.approved_by = None
         fields += ["approved_at", "approved_by"]
@@ -233,7 +250,8 @@ def personal_details_save(
         fields = _touched(learner, by, "personal")
         if complete:
             learner.personal_status = COMPLETE
-        learner.save(update_fields=[*values, *fields, "updated_at"])
+            fields.append("personal_status")
+        learner.save(update_fields=[*values, *set(fields), "updated_at"])
         if learner.user.email != email:
             learner.user.email = email
             learner.user.save(update_fields=["email"])
@@ -244,12 +262,15 @@ def statement_save(*, learner: PortalLearner, by: User, text: str, complete: boo
     if len(text) > STATEMENT_MAX:
         raise RuleError(STATEMENT_TOO_LONG)
     learner.personal_statement = text
+    # A manager's change to an approved profile keeps the section complete: not empty, then.
+    complete = complete or manager_keeps_approval(learner, by)
     fields = _touched(learner, by, "statement")
     if complete:
         if not text:
-            raise RuleError("Write your personal statement before you mark it complete")
+            raise RuleError(STATEMENT_NEEDED)
         learner.statement_status = COMPLETE
-    learner.save(update_fields=["personal_statement", *fields, "updated_at"])
+        fields.append("statement_status")
+    learner.save(update_fields=["personal_statement", *set(fields), "updated_at"])
 
 
 # --- qualifications (R25, R29-R31) --------------------------------------------------------------

@@ -3,12 +3,24 @@ references, learner groups, settings), one section per finding."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.contrib.auth.models import User
+from django.core.management.base import OutputWrapper
 from django.test import Client
+from openpyxl import load_workbook
 
+from picsweb.imports.cli import run_import
 from picsweb.models import Role
-from progress_apply.models import LearnerGroup, PortalLearner, PortalSettings
+from progress_apply import profiles
+from progress_apply.models import LearnerGroup, PortalLearner, PortalSettings, QualificationType
+from progress_apply.qualification_workbook import (
+    QUALIFICATION_IMPORT,
+    SHEET_LEARNERS,
+    export_learners,
+    workbook_bytes,
+)
 from tests.factories import make_user
 from tests.progress_apply.helpers import make_portal_learner
 
@@ -102,3 +114,123 @@ def test_it_keeps_group_pages_404_to_another_providers_managers(personas):
     group.refresh_from_db()
     assert group.name == "SEN"
     assert client_of(personas.nobody).get("/apply/").status_code == 403
+
+
+# --- shared builders for the profile findings --------------------------------------------------
+
+
+def gcse() -> QualificationType:
+    return QualificationType.objects.get(name="GCSE (9-1)")
+
+
+def qualification_form(kind: QualificationType, **overrides: str) -> dict[str, str]:
+    data = {
+        "subject": str(kind.subjects.get(name="Mathematics").pk),
+        "completed_month": "6",
+        "completed_year": "2026",
+        "predicted_grade": str(kind.grades.get(grade="7").pk),
+        "actual_grade": "",
+        "save": "1",
+    }
+    data.update(overrides)
+    return data
+
+
+def other_subject(name: str = "English Language") -> dict[str, str]:
+    return {"subject": str(gcse().subjects.get(name=name).pk)}
+
+
+def complete_profile(learner: PortalLearner) -> None:
+    client = client_of(learner.user)
+    client.post("/apply/profile/personal/", {"email": "pat@example.com", "complete": "1"})
+    client.post("/apply/profile/statement/", {"personal_statement": STATEMENT, "complete": "1"})
+    client.post(
+        f"/apply/profile/qualifications/add/details/?type={gcse().pk}", qualification_form(gcse())
+    )
+    client.post("/apply/profile/qualifications/complete/")
+    learner.refresh_from_db()
+
+
+def approved(learner: PortalLearner, manager: Client) -> PortalLearner:
+    complete_profile(learner)
+    manager.post(f"/apply/learners/{learner.code}/profile/approve/")
+    learner.refresh_from_db()
+    assert learner.approved_at is not None and profiles.profile_ready(learner)
+    return learner
+
+
+@pytest.fixture
+def manager(personas) -> Client:
+    return client_of(personas.by_role[Role.LEARNER_MANAGER])
+
+
+STATEMENT = "I want to study engineering because I like building things."
+
+
+# --- 2. a manager's change keeps an approved profile consistent ------------------------------
+
+
+def test_it_keeps_the_section_complete_when_a_manager_changes_an_approved_profile(learner, manager):
+    approved(learner, manager)
+    response = manager.post(
+        f"/apply/learners/{learner.code}/qualifications/add/details/?type={gcse().pk}",
+        qualification_form(gcse(), **other_subject()),
+    )
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.qualifications.count() == 2
+    assert learner.approved_at is not None
+    assert learner.qualifications_status == "complete"  # approved, so every section complete
+    page = manager.get(f"/apply/learners/{learner.code}/profile/").content.decode()
+    assert "Approved" in page and "In progress" not in page
+
+
+def test_it_still_reopens_the_section_when_a_manager_changes_a_profile_not_approved(
+    learner, manager
+):
+    complete_profile(learner)
+    client_of(learner.user).post("/apply/profile/qualifications/reopen/")
+    learner.refresh_from_db()
+    manager.post(
+        f"/apply/learners/{learner.code}/qualifications/add/details/?type={gcse().pk}",
+        qualification_form(gcse(), **other_subject()),
+    )
+    learner.refresh_from_db()
+    assert learner.approved_at is None and learner.qualifications_status == "in_progress"
+
+
+def test_it_keeps_an_approved_profile_complete_after_the_managers_workbook_import(
+    learner, personas, manager, tmp_path
+):
+    PortalLearner.objects.filter(pk=learner.pk).update(manager_adds_qualifications="yes")
+    lm = personas.by_role[Role.LEARNER_MANAGER]
+    manager.post(
+        f"/apply/learners/{learner.code}/qualifications/add/details/?type={gcse().pk}",
+        qualification_form(gcse()),
+    )
+    manager.post(f"/apply/learners/{learner.code}/qualifications/complete/")
+    client = client_of(learner.user)
+    client.post("/apply/profile/personal/", {"email": "pat@example.com", "complete": "1"})
+    client.post("/apply/profile/statement/", {"personal_statement": STATEMENT, "complete": "1"})
+    manager.post(f"/apply/learners/{learner.code}/profile/approve/")
+    learner.refresh_from_db()
+    assert learner.approved_at is not None
+    learners = export_learners(user=lm, provider=personas.provider, year_group=11)
+    workbook = load_workbook(io.BytesIO(workbook_bytes(learners, personas.provider)))
+    sheet = workbook[SHEET_LEARNERS]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("Qualification Actual Grade 1*") + 1).value = "8"
+    path = tmp_path / "qualifications.xlsx"
+    workbook.save(path)
+    run_import(
+        spec=QUALIFICATION_IMPORT,
+        file=str(path),
+        provider=personas.provider,
+        separator=",",
+        confirm=True,
+        out=OutputWrapper(io.StringIO()),
+        owner=lm,
+    )
+    learner.refresh_from_db()
+    assert learner.qualifications.get().actual_grade.grade == "8"
+    assert learner.approved_at is not None and learner.qualifications_status == "complete"
