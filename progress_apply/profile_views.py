@@ -116,6 +116,7 @@ def learner_profile(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
         True,
         tab=tab,
         qualifications=_qualification_rows(learner, True),
+        **_qualification_actions(request, learner, True),
         reference=reference,
         referee=profiles.referee_of(learner, reference),
         signs_off=profiles.sign_off_applies(learner),
@@ -232,6 +233,42 @@ def _qualification_rows(learner: PortalLearner, manager: bool) -> list[dict[str,
     return rows
 
 
+def _qualification_actions(
+    request: AuthenticatedHttpRequest, learner: PortalLearner, manager: bool
+) -> dict[str, Any]:
+    """What the qualifications list offers: the table's edit and delete links and 'Add' only
+    while the section is open; 'Update qualifications' on a completed one (R27)."""
+    by = request.user
+    may_change = profiles.may_change_qualifications(learner, by)
+    is_open = may_change and profiles.qualifications_open(learner, by)
+    return {
+        "may_change": is_open,
+        "may_reopen": may_change and not is_open,
+        "kept_complete": is_open and profiles.manager_keeps_approval(learner, by),
+        "at_maximum": learner.qualifications.count() >= profiles.MAX_QUALIFICATIONS,
+        "maximum_message": profiles.MAXIMUM_REACHED,
+        "add_url": _url("qualification-add", learner, manager),
+        "complete_url": _url("qualifications-complete", learner, manager),
+        "reopen_url": _url("qualifications-reopen", learner, manager),
+    }
+
+
+def _refused(
+    request: AuthenticatedHttpRequest,
+    learner: PortalLearner,
+    manager: bool,
+    *,
+    adding: bool = False,
+) -> HttpResponse | None:
+    """Back to the list with the reason, when the user may not change the qualifications now
+    (the links are hidden then; this answers a page reached anyway)."""
+    refusal = profiles.qualification_refusal(learner, request.user, adding=adding)
+    if refusal is None:
+        return None
+    messages.error(request, refusal)
+    return redirect(_back(learner, manager, "qualifications"))
+
+
 @login_required
 def qualifications(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponse:
     learner, manager = _owner(request, code)
@@ -244,20 +281,38 @@ def qualifications(request: AuthenticatedHttpRequest, code: str | None = None) -
             learner,
             False,
             rows=_qualification_rows(learner, False),
-            may_change=profiles.may_change_qualifications(learner, request.user),
-            add_url=_url("qualification-add", learner, False),
-            complete_url=_url("qualifications-complete", learner, False),
+            **_qualification_actions(request, learner, False),
         ),
     )
+
+
+@require_POST
+@login_required
+def qualifications_reopen(
+    request: AuthenticatedHttpRequest, code: str | None = None
+) -> HttpResponse:
+    """'Update qualifications': a completed section opens again (R27, R28)."""
+    learner, manager = _owner(request, code)
+    try:
+        profiles.section_reopen(learner=learner, by=request.user, section="qualifications")
+    except RuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            "You can change the qualifications now. Mark them complete again when you have "
+            "finished.",
+        )
+    return redirect(_back(learner, manager, "qualifications"))
 
 
 @login_required
 def qualification_add(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponse:
     """S15: choose the type; the next page is that type's template."""
     learner, manager = _owner(request, code)
-    if not profiles.may_change_qualifications(learner, request.user):
-        messages.error(request, profiles.MANAGER_ADDS)
-        return redirect(_back(learner, manager, "qualifications"))
+    refused = _refused(request, learner, manager, adding=True)
+    if refused:
+        return refused
     form = QualificationTypeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["type"]
@@ -277,8 +332,11 @@ def qualification_template(
     """S16 (?type=<id> from S15): subject, completion date and grades of the chosen type;
     Save / Save and add another qualification."""
     learner, manager = _owner(request, code)
+    refused = _refused(request, learner, manager, adding=request.method != "POST")
+    if refused:
+        return refused
     type_id = request.GET.get("type", "")
-    if not type_id.isdigit():
+    if not type_id.isdigit() or len(type_id) > 9:  # a key the database can hold
         return redirect(_url("qualification-add", learner, manager))
     kind = get_object_or_404(QualificationType, pk=int(type_id))
     form = QualificationForm(request.POST or None, qualification_type=kind)
@@ -303,6 +361,9 @@ def qualification_edit(
 ) -> HttpResponse:
     learner, manager = _owner(request, code)
     found = get_object_or_404(learner.qualifications.select_related("type"), code=qualification)
+    refused = _refused(request, learner, manager)
+    if refused:
+        return refused
     initial = {
         "subject": found.subject_id,
         "predicted_grade": found.predicted_grade_id,
@@ -354,6 +415,9 @@ def qualification_delete(
 ) -> HttpResponse:
     learner, manager = _owner(request, code)
     found = get_object_or_404(learner.qualifications, code=qualification)
+    refused = _refused(request, learner, manager)
+    if refused:
+        return refused
     try:
         profiles.qualification_delete(qualification=found, by=request.user)
     except RuleError as error:

@@ -64,6 +64,10 @@ SUBJECT_NOT_OF_TYPE = "Choose a subject of this qualification type"
 GRADE_NOT_OF_TYPE = "Choose a grade of this qualification type"
 GRADE_NEEDED = "Enter a predicted grade or an actual grade, or both"
 TOO_MANY = f"A learner can have at most {MAX_QUALIFICATIONS} qualifications"
+MAXIMUM_REACHED = f"You have added the maximum of {MAX_QUALIFICATIONS} qualifications"
+QUALIFICATIONS_CLOSED = (
+    "The qualifications are marked as complete. Select ‘Update qualifications’ to change them."
+)
 STATEMENT_TOO_LONG = f"Your personal statement must be {STATEMENT_MAX:,} characters or fewer"
 STATEMENT_NEEDED = "Write your personal statement before you mark it complete"
 NOT_READY_TO_APPROVE = "The profile can be approved once every section is complete"
@@ -304,9 +308,37 @@ def may_change_qualifications(learner: PortalLearner, by: User) -> bool:
     return not (_is_learner(learner, by) and manager_adds_qualifications(learner))
 
 
-def _check(learner: PortalLearner, by: User, values: QualificationValues) -> None:
+def qualifications_open(learner: PortalLearner, by: User) -> bool:
+    """Whether qualifications may be added, changed or deleted now: a completed section is
+    read-only until 'Update qualifications' reopens it (R27, R28), except to a manager on an
+    approved profile, whose change keeps the section complete (`manager_keeps_approval`)."""
+    return learner.qualifications_status != COMPLETE or manager_keeps_approval(learner, by)
+
+
+def qualification_refusal(learner: PortalLearner, by: User, *, adding: bool = False) -> str | None:
+    """Why `by` may not change the learner's qualifications now (None: they may). The pages
+    hide what this refuses, and refuse it with this message when reached anyway."""
     if not may_change_qualifications(learner, by):
+        return MANAGER_ADDS
+    if not qualifications_open(learner, by):
+        return QUALIFICATIONS_CLOSED
+    if adding and learner.qualifications.count() >= MAX_QUALIFICATIONS:
+        return MAXIMUM_REACHED if _is_learner(learner, by) else TOO_MANY
+    return None
+
+
+def section_reopen(*, learner: PortalLearner, by: User, section: str) -> None:
+    """'Update' on a completed section: it is open to changes again (R27, R28); the learner
+    reopening their approved profile un-approves it (R36)."""
+    if section == "qualifications" and not may_change_qualifications(learner, by):
         raise RuleError(MANAGER_ADDS)
+    learner.save(update_fields=[*_touched(learner, by, section), "updated_at"])
+
+
+def _check(learner: PortalLearner, by: User, values: QualificationValues) -> None:
+    refusal = qualification_refusal(learner, by)
+    if refusal:
+        raise RuleError(refusal)
     problems = qualification_problems(values)
     if problems:
         raise RuleError(next(iter(problems.values())))
@@ -346,8 +378,9 @@ def qualification_update(
 
 def qualification_delete(*, qualification: Qualification, by: User) -> None:
     learner = qualification.learner
-    if not may_change_qualifications(learner, by):
-        raise RuleError(MANAGER_ADDS)
+    refusal = qualification_refusal(learner, by)
+    if refusal:
+        raise RuleError(refusal)
     with transaction.atomic():
         qualification.delete()
         learner.save(update_fields=[*_touched(learner, by, "qualifications"), "updated_at"])

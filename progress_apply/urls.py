@@ -85,6 +85,11 @@ for _prefix, _name in (("profile/", "my-"), ("learners/<uuid:code>/", "learner-"
             name=f"{_name}qualification-template",
         ),
         path(
+            f"{_prefix}qualifications/reopen/",
+            profile_views.qualifications_reopen,
+            name=f"{_name}qualifications-reopen",
+        ),
+        path(
             f"{_prefix}qualifications/complete/",
             profile_views.qualifications_complete,
             name=f"{_name}qualifications-complete",

@@ -234,3 +234,56 @@ def test_it_keeps_an_approved_profile_complete_after_the_managers_workbook_impor
     learner.refresh_from_db()
     assert learner.qualifications.get().actual_grade.grade == "8"
     assert learner.approved_at is not None and learner.qualifications_status == "complete"
+
+
+# --- 5. a completed Qualifications section is read-only until Update reopens it ---------------
+
+
+def test_it_keeps_completed_qualifications_read_only_until_update(learner):
+    complete_profile(learner)
+    (maths,) = learner.qualifications.all()
+    client = client_of(learner.user)
+    page = client.get("/apply/profile/qualifications/").content.decode()
+    assert "Update qualifications" in page
+    assert f"/apply/profile/qualifications/{maths.code}/" not in page
+    assert "Add another qualification" not in page
+    add = f"/apply/profile/qualifications/add/details/?type={gcse().pk}"
+    response = client.post(add, qualification_form(gcse(), **other_subject()), follow=True)
+    assert profiles.QUALIFICATIONS_CLOSED in response.content.decode()
+    client.post(
+        f"/apply/profile/qualifications/{maths.code}/",
+        qualification_form(gcse(), predicted_grade=str(gcse().grades.get(grade="4").pk)),
+    )
+    client.post(f"/apply/profile/qualifications/{maths.code}/delete/")
+    maths.refresh_from_db()
+    assert learner.qualifications.count() == 1 and maths.predicted_grade.grade == "7"
+    learner.refresh_from_db()
+    assert learner.qualifications_status == "complete"
+    # Update reopens it: then it can be changed, and must be completed again (R28).
+    client.post("/apply/profile/qualifications/reopen/")
+    learner.refresh_from_db()
+    assert learner.qualifications_status == "in_progress"
+    assert client.post(add, qualification_form(gcse(), **other_subject())).status_code == 302
+    assert learner.qualifications.count() == 2
+
+
+def test_it_unapproves_when_the_learner_reopens_approved_qualifications(learner, manager):
+    approved(learner, manager)
+    client_of(learner.user).post("/apply/profile/qualifications/reopen/")
+    learner.refresh_from_db()
+    assert learner.approved_at is None and learner.qualifications_status == "in_progress"
+
+
+def test_it_keeps_a_managers_completed_qualifications_read_only_until_update(learner, manager):
+    complete_profile(learner)
+    url = f"/apply/learners/{learner.code}/"
+    page = manager.get(f"{url}profile/?tab=qualifications").content.decode()
+    assert "Update qualifications" in page and "Add another qualification" not in page
+    manager.post(
+        f"{url}qualifications/add/details/?type={gcse().pk}",
+        qualification_form(gcse(), **other_subject()),
+    )
+    assert learner.qualifications.count() == 1
+    manager.post(f"{url}qualifications/reopen/")
+    page = manager.get(f"{url}profile/?tab=qualifications").content.decode()
+    assert "Add another qualification" in page
