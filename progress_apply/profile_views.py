@@ -481,6 +481,26 @@ def reference(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     )
 
 
+@login_required
+def my_reference(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The learner's own view of their reference: what it says only once it is complete and
+    the manager chose 'Display to learner' Yes (R42)."""
+    learner = own_learner(request)
+    seen, found = profiles.reference_seen_by_learner(learner)
+    return render(
+        request,
+        "progress_apply/my_reference.html",
+        _context(
+            learner,
+            False,
+            seen=seen,
+            reference=found,
+            ratings=profiles.reference_ratings(found) if found else [],
+            referee=profiles.referee_of(learner, found) if found else None,
+        ),
+    )
+
+
 @role_required(LM)
 def referee(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     learner, _ = _owner(request, code)

@@ -462,6 +462,27 @@ def reference_save(*, reference: Reference, by: User, complete: bool) -> None:
     reference.save()
 
 
+def reference_seen_by_learner(learner: PortalLearner) -> tuple[str, Reference | None]:
+    """What the learner sees of their reference (R42): ("none", None) while there is none or
+    only a draft; ("hidden", None) once complete, when 'Display to learner' is No (that it
+    exists, not what it says); ("shown", the reference) once complete and displayed."""
+    found = Reference.objects.filter(learner=learner, completed_at__isnull=False).first()
+    if found is None:
+        return "none", None
+    if not found.display_to_learner:
+        return "hidden", None
+    return "shown", found
+
+
+def reference_ratings(reference: Reference) -> list[tuple[str, str]]:
+    """(question, the rating as read) of the nine ratings, in the form's order."""
+    labels = dict(Rating.choices)
+    return [
+        (label, str(labels.get(getattr(reference, name), "Not given")))
+        for name, label in REFERENCE_RATINGS.items()
+    ]
+
+
 def referee_of(learner: PortalLearner, reference: Reference | None) -> dict[str, str] | None:
     """The referee heading the reference page: this learner's own, else the provider's."""
     source: Any = reference if reference is not None and reference.referee_name else None

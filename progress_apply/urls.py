@@ -60,6 +60,7 @@ urlpatterns = [
     path("courses/<uuid:code>/favourite/", course_views.course_favourite, name="course-favourite"),
     path("profile/personal/", profile_views.my_personal, name="my-personal"),
     path("profile/statement/", profile_views.my_statement, name="my-statement"),
+    path("profile/reference/", profile_views.my_reference, name="my-reference"),
     path("account/", views.account, name="account"),
     path("account/username/", views.account_username, name="account-username"),
     path("account/password/", views.account_password, name="account-password"),

@@ -14,7 +14,13 @@ from openpyxl import load_workbook
 from picsweb.imports.cli import run_import
 from picsweb.models import Role
 from progress_apply import profiles
-from progress_apply.models import LearnerGroup, PortalLearner, PortalSettings, QualificationType
+from progress_apply.models import (
+    REFERENCE_RATINGS,
+    LearnerGroup,
+    PortalLearner,
+    PortalSettings,
+    QualificationType,
+)
 from progress_apply.qualification_workbook import (
     QUALIFICATION_IMPORT,
     SHEET_LEARNERS,
@@ -287,3 +293,41 @@ def test_it_keeps_a_managers_completed_qualifications_read_only_until_update(lea
     manager.post(f"{url}qualifications/reopen/")
     page = manager.get(f"{url}profile/?tab=qualifications").content.decode()
     assert "Add another qualification" in page
+
+
+# --- 4. 'Display to learner' decides whether the learner reads the reference (R42) ----------
+
+
+def _reference(**overrides: str) -> dict[str, str]:
+    data = {
+        "display_to_learner": "no",
+        "attendance": "96",
+        **{name: "good" for name in REFERENCE_RATINGS},
+        "rating_health": "below_average",
+        "rating_details": "Often unwell in the spring term",
+        "support_required": "no",
+        "support_details": "",
+        "complete": "1",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(("display", "shown"), [("yes", True), ("no", False)])
+def test_it_shows_the_learner_a_completed_reference_only_when_displayed(
+    learner, manager, display, shown
+):
+    client = client_of(learner.user)
+    url = f"/apply/learners/{learner.code}/reference/"
+    draft = _reference(display_to_learner=display, save="1")
+    del draft["complete"]
+    assert manager.post(url, draft).status_code == 302
+    page = client.get("/apply/profile/reference/").content.decode()
+    assert 'data-reference="none"' in page and "Often unwell" not in page  # a draft: nothing
+    assert manager.post(url, _reference(display_to_learner=display)).status_code == 302
+    page = client.get("/apply/profile/reference/").content.decode()
+    assert ("Often unwell in the spring term" in page) is shown
+    assert ("Below average" in page) is shown
+    if not shown:
+        assert 'data-reference="hidden"' in page and "Your reference is complete" in page
+    assert "/apply/profile/reference/" in client.get("/apply/home/").content.decode()
