@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.auth.models import User
 
 from progress_apply import profiles, rules
-from progress_apply.forms import REQUIRED_MESSAGES, _rule, _text
+from progress_apply.forms import REQUIRED_MESSAGES, PlainTextMixin, _rule, _text
 from progress_apply.models import (
     REFERENCE_RATINGS,
     Course,
@@ -31,7 +31,7 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 COMPLETION_DATE = "Enter the completion date as a month and year, for example 6 2026"
 
 
-class PersonalSectionForm(forms.Form):
+class PersonalSectionForm(PlainTextMixin, forms.Form):
     """The learner's Personal details section: how to reach them and who they are."""
 
     email = _text("Email address", max_length=254)
@@ -64,7 +64,7 @@ class PersonalSectionForm(forms.Form):
         return {name: (data.get(name) or "").strip() for name in self.FIELDS}
 
 
-class StatementForm(forms.Form):
+class StatementForm(PlainTextMixin, forms.Form):
     personal_statement = forms.CharField(
         label="Your personal statement",
         help_text=f"Why you want to study the courses you apply for, what you have done and "
@@ -76,7 +76,7 @@ class StatementForm(forms.Form):
     )
 
 
-class QualificationTypeForm(forms.Form):
+class QualificationTypeForm(PlainTextMixin, forms.Form):
     """S15: the qualification type first, so the next page offers only its subjects."""
 
     type = forms.ModelChoiceField(
@@ -87,7 +87,7 @@ class QualificationTypeForm(forms.Form):
     )
 
 
-class QualificationForm(forms.Form):
+class QualificationForm(PlainTextMixin, forms.Form):
     """S16: subject of the chosen type, completion month, predicted and/or actual grade."""
 
     subject = forms.ModelChoiceField(
@@ -152,7 +152,7 @@ class QualificationForm(forms.Form):
         return data
 
 
-class ReferenceForm(forms.ModelForm):  # type: ignore[type-arg]
+class ReferenceForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     """S17: the reference template. 'Complete reference details' asks for every answer."""
 
     display_to_learner = forms.TypedChoiceField(
@@ -161,6 +161,20 @@ class ReferenceForm(forms.ModelForm):  # type: ignore[type-arg]
         coerce=lambda value: value == "yes",
         initial="no",
         widget=forms.RadioSelect,
+    )
+    rating_details = forms.CharField(
+        label="If any are below average, please provide further details",
+        required=False,
+        max_length=profiles.REFERENCE_DETAILS_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": profiles.REFERENCE_DETAILS_TOO_LONG},
+    )
+    support_details = forms.CharField(
+        label="Details of the additional support required",
+        required=False,
+        max_length=profiles.REFERENCE_DETAILS_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": profiles.REFERENCE_DETAILS_TOO_LONG},
     )
     support_required = forms.TypedChoiceField(
         label="Additional support required",
@@ -183,8 +197,6 @@ class ReferenceForm(forms.ModelForm):  # type: ignore[type-arg]
         ]
         widgets = {
             **{name: forms.RadioSelect(choices=Rating.choices) for name in REFERENCE_RATINGS},
-            "rating_details": forms.Textarea(attrs={"rows": 4}),
-            "support_details": forms.Textarea(attrs={"rows": 4}),
         }
         error_messages = {"attendance": {"invalid": profiles.ATTENDANCE}}
 
@@ -213,7 +225,7 @@ class ReferenceForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
-class RefereeForm(forms.ModelForm):  # type: ignore[type-arg]
+class RefereeForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     """S18: a referee for this learner instead of the provider's."""
 
     class Meta:
@@ -237,7 +249,7 @@ def _yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
     )
 
 
-class ProviderSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProviderSettingsForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     """The Provider Manager's defaults and the provider's default referee."""
 
     sign_off_profiles = _yes_no(
@@ -273,7 +285,7 @@ class ProviderSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
 LEAVE = ("", "Leave as it is")
 
 
-class BulkSettingsForm(forms.Form):
+class BulkSettingsForm(PlainTextMixin, forms.Form):
     """Apply either setting to a learner group or a whole year group at once (R24)."""
 
     group = forms.ModelChoiceField(
@@ -318,7 +330,10 @@ class BulkSettingsForm(forms.Form):
         return data
 
 
-class LearnerGroupForm(forms.ModelForm):  # type: ignore[type-arg]
+GROUP_NAME_TAKEN = "This provider has a learner group of this name already"
+
+
+class LearnerGroupForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = LearnerGroup
         fields = ["name", "year_group"]
@@ -331,7 +346,7 @@ class LearnerGroupForm(forms.ModelForm):  # type: ignore[type-arg]
         name = _rule(self, "name", rules.required)
         taken = LearnerGroup.objects.filter(provider=self.instance.provider, name__iexact=name)
         if taken.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("This provider has a learner group of this name already")
+            raise forms.ValidationError(GROUP_NAME_TAKEN)
         return name
 
 
@@ -369,7 +384,7 @@ DISTANCE_CHOICES = [
 ]
 
 
-class CourseSearchForm(forms.Form):
+class CourseSearchForm(PlainTextMixin, forms.Form):
     """The learner's course search: every field optional; the location defaults to the
     learner's own postcode."""
 

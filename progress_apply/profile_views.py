@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +31,7 @@ from progress_apply.models import (
     YearGroup,
 )
 from progress_apply.profile_forms import (
+    GROUP_NAME_TAKEN,
     BulkSettingsForm,
     LearnerGroupEditForm,
     LearnerGroupForm,
@@ -346,7 +347,7 @@ def qualification_template(
                 learner=learner, by=request.user, values=form.cleaned_data["values"]
             )
         except RuleError as error:
-            form.add_error(None, error.message)
+            form.add_error("subject", error.message)
         else:
             messages.success(request, f"{kind} {form.cleaned_data['subject']} added.")
             if "another" in request.POST:
@@ -378,7 +379,7 @@ def qualification_edit(
                 qualification=found, by=request.user, values=form.cleaned_data["values"]
             )
         except RuleError as error:
-            form.add_error(None, error.message)
+            form.add_error("subject", error.message)
         else:
             messages.success(request, f"{found} saved.")
             return redirect(_back(learner, manager, "qualifications"))
@@ -408,16 +409,29 @@ def _template_page(
     )
 
 
-@require_POST
 @login_required
 def qualification_delete(
     request: AuthenticatedHttpRequest, qualification: str, code: str | None = None
 ) -> HttpResponse:
+    """'Are you sure?' (GET), then the delete (POST)."""
     learner, manager = _owner(request, code)
-    found = get_object_or_404(learner.qualifications, code=qualification)
+    found = get_object_or_404(
+        learner.qualifications.select_related("type", "subject"), code=qualification
+    )
     refused = _refused(request, learner, manager)
     if refused:
         return refused
+    if request.method != "POST":
+        return render(
+            request,
+            "progress_apply/qualification_delete.html",
+            _context(
+                learner,
+                manager,
+                qualification=found,
+                back=_back(learner, manager, "qualifications"),
+            ),
+        )
     try:
         profiles.qualification_delete(qualification=found, by=request.user)
     except RuleError as error:
@@ -432,7 +446,6 @@ def my_qualification_edit(request: AuthenticatedHttpRequest, code: str) -> HttpR
     return qualification_edit(request, qualification=code)
 
 
-@require_POST
 @login_required
 def my_qualification_delete(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return qualification_delete(request, qualification=code)
@@ -600,9 +613,14 @@ def group_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         if form is None:
             raise Http404
         if form.is_valid():
-            group = form.save()
-            messages.success(request, f"Learner group {group.name} created.")
-            return redirect("progress_apply:groups", code=provider.code)
+            try:
+                with transaction.atomic():
+                    group = form.save()
+            except IntegrityError:  # the same name sent twice at once: the constraint's answer
+                form.add_error("name", GROUP_NAME_TAKEN)
+            else:
+                messages.success(request, f"Learner group {group.name} created.")
+                return redirect("progress_apply:groups", code=provider.code)
     in_provider = LearnerGroup.objects.filter(provider=provider)
     groups = in_provider if creates else access.scoped(in_provider, LM)
     return render(
@@ -634,6 +652,17 @@ def group_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         {"group": group, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def group_delete(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """'Are you sure?' (GET), then the delete (POST), by a Provider or User Manager."""
+    group = _created_group(request, code)
+    if request.method != "POST":
+        return render(request, "progress_apply/group_delete.html", {"group": group})
+    profiles.group_delete(group=group)
+    messages.success(request, f"Learner group {group.name} deleted.")
+    return redirect("progress_apply:groups", code=group.provider.code)
 
 
 @role_required(LM)

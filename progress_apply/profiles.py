@@ -45,7 +45,7 @@ from progress_apply.models import (
     Reference,
     SectionStatus,
 )
-from progress_apply.rules import RuleError
+from progress_apply.rules import RuleError, line_ends
 
 COMPLETE = SectionStatus.COMPLETE
 IN_PROGRESS = SectionStatus.IN_PROGRESS
@@ -262,7 +262,7 @@ def personal_details_save(
 
 
 def statement_save(*, learner: PortalLearner, by: User, text: str, complete: bool) -> None:
-    text = text.strip()
+    text = line_ends(text).strip()  # a new line is one character, as the page counts it
     if len(text) > STATEMENT_MAX:
         raise RuleError(STATEMENT_TOO_LONG)
     learner.personal_statement = text
@@ -344,14 +344,31 @@ def _check(learner: PortalLearner, by: User, values: QualificationValues) -> Non
         raise RuleError(next(iter(problems.values())))
 
 
+def _duplicate(learner: PortalLearner, values: QualificationValues, *, but: int | None) -> None:
+    """The same type, subject and completion month twice (a double click, a form sent again)
+    is one qualification: refused with what is there already."""
+    same = learner.qualifications.filter(
+        type=values.type, subject=values.subject, completed_on=values.completed_on
+    )
+    if but is not None:
+        same = same.exclude(pk=but)
+    if same.exists():
+        when = f" completed {values.completed_on:%B %Y}" if values.completed_on else ""
+        raise RuleError(
+            f"{values.type} {values.subject}{when} is already in the list: change that one instead"
+        )
+
+
 def qualification_add(
     *, learner: PortalLearner, by: User, values: QualificationValues
 ) -> Qualification:
     _check(learner, by, values)
     with transaction.atomic():
+        # One add at a time per learner, so two sent at once count and compare correctly.
         PortalLearner.objects.select_for_update().filter(pk=learner.pk).first()
         if learner.qualifications.count() >= MAX_QUALIFICATIONS:
             raise RuleError(TOO_MANY)
+        _duplicate(learner, values, but=None)
         qualification = Qualification.objects.create(
             learner=learner,
             added_by=by,
@@ -368,6 +385,8 @@ def qualification_update(
     learner = qualification.learner
     _check(learner, by, values)
     with transaction.atomic():
+        PortalLearner.objects.select_for_update().filter(pk=learner.pk).first()
+        _duplicate(learner, values, but=qualification.pk)
         for name, value in vars(values).items():
             setattr(qualification, name, value)
         # Verified only while every change came from a manager.
@@ -419,6 +438,8 @@ def profile_unapprove(*, learner: PortalLearner, by: User) -> None:
 # --- references (R38-R42) -----------------------------------------------------------------------
 
 BELOW = {Rating.BELOW_AVERAGE, Rating.POOR}
+REFERENCE_DETAILS_MAX = 2000  # characters of each details box
+REFERENCE_DETAILS_TOO_LONG = f"Details must be {REFERENCE_DETAILS_MAX:,} characters or fewer"
 RATING_DETAILS_NEEDED = "Give details of the ratings below average"
 SUPPORT_DETAILS_NEEDED = "Give details of the additional support required"
 REFERENCE_INCOMPLETE = "Answer every question before you complete the reference"
@@ -439,6 +460,9 @@ def reference_problems(reference: Reference, *, completing: bool) -> dict[str, s
         problems["rating_details"] = RATING_DETAILS_NEEDED
     if reference.support_required and not reference.support_details.strip():
         problems["support_details"] = SUPPORT_DETAILS_NEEDED
+    for name in ("rating_details", "support_details"):
+        if len(getattr(reference, name)) > REFERENCE_DETAILS_MAX:
+            problems[name] = REFERENCE_DETAILS_TOO_LONG
     if completing:
         for name in REFERENCE_RATINGS:
             if not getattr(reference, name):
@@ -560,6 +584,12 @@ def group_manager_choices(provider: Provider) -> QuerySet[User]:
 def may_associate(access: Access) -> bool:
     """Only a learner manager in no group ticks learners in or out of groups (R3)."""
     return not groups_managed_by(access.user).exists()  # type: ignore[arg-type]
+
+
+def group_delete(*, group: LearnerGroup) -> None:
+    """A group goes; its learners and managers stay (a manager of no group left sees every
+    learner of the provider again, R2)."""
+    group.delete()
 
 
 def group_set_member(*, group: LearnerGroup, learner: PortalLearner, member: bool) -> None:

@@ -55,6 +55,7 @@ urlpatterns = [
     path("providers/<uuid:code>/groups/", profile_views.group_list, name="groups"),
     path("groups/<uuid:code>/", profile_views.group_members, name="group-members"),
     path("groups/<uuid:code>/edit/", profile_views.group_edit, name="group-edit"),
+    path("groups/<uuid:code>/delete/", profile_views.group_delete, name="group-delete"),
     path("courses/", course_views.course_search, name="courses"),
     path("courses/<uuid:code>/", course_views.course_detail, name="course"),
     path("courses/<uuid:code>/favourite/", course_views.course_favourite, name="course-favourite"),

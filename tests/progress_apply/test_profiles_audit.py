@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from picsweb.imports.cli import run_import
 from picsweb.models import Role
-from progress_apply import profiles
+from progress_apply import profiles, rules
 from progress_apply.models import (
     REFERENCE_RATINGS,
     LearnerGroup,
@@ -331,3 +331,119 @@ def test_it_shows_the_learner_a_completed_reference_only_when_displayed(
     if not shown:
         assert 'data-reference="hidden"' in page and "Your reference is complete" in page
     assert "/apply/profile/reference/" in client.get("/apply/home/").content.decode()
+
+
+# --- 10. double submissions, delete confirmations, control characters, bounded details --------
+
+
+def test_it_refuses_the_same_qualification_sent_twice(learner):
+    client = client_of(learner.user)
+    url = f"/apply/profile/qualifications/add/details/?type={gcse().pk}"
+    assert client.post(url, qualification_form(gcse())).status_code == 302
+    response = client.post(url, qualification_form(gcse()))
+    assert response.status_code == 400
+    assert "GCSE (9-1) Mathematics completed June 2026 is already in the list" in (
+        response.content.decode()
+    )
+    assert learner.qualifications.count() == 1
+    # Another completion month is another qualification (a resit).
+    assert client.post(url, qualification_form(gcse(), completed_year="2027")).status_code == 302
+    # Editing one into the other's twin is refused too.
+    later = learner.qualifications.get(completed_on__year=2027)
+    response = client.post(
+        f"/apply/profile/qualifications/{later.code}/", qualification_form(gcse())
+    )
+    assert response.status_code == 400 and learner.qualifications.count() == 2
+
+
+def test_it_refuses_the_same_group_sent_twice(personas):
+    client = client_of(personas.by_role[Role.PROVIDER_MANAGER])
+    url = f"/apply/providers/{personas.provider.code}/groups/"
+    assert client.post(url, {"name": "Tutor 11A", "year_group": "11"}).status_code == 302
+    response = client.post(url, {"name": "Tutor 11A", "year_group": "11"})
+    assert response.status_code == 400 and "already" in response.content.decode()
+    assert LearnerGroup.objects.filter(provider=personas.provider).count() == 1
+
+
+def test_it_asks_before_deleting_a_qualification(learner, manager):
+    client = client_of(learner.user)
+    client.post(
+        f"/apply/profile/qualifications/add/details/?type={gcse().pk}", qualification_form(gcse())
+    )
+    (maths,) = learner.qualifications.all()
+    for who, url in (
+        (client, f"/apply/profile/qualifications/{maths.code}/delete/"),
+        (manager, f"/apply/learners/{learner.code}/qualifications/{maths.code}/delete/"),
+    ):
+        page = who.get(url)
+        assert page.status_code == 200
+        assert "Are you sure you want to delete GCSE (9-1) Mathematics?" in page.content.decode()
+        assert learner.qualifications.count() == 1
+    assert client.post(f"/apply/profile/qualifications/{maths.code}/delete/").status_code == 302
+    assert not learner.qualifications.exists()
+
+
+def test_it_asks_before_deleting_a_group(personas):
+    group = LearnerGroup.objects.create(provider=personas.provider, name="Gifted")
+    client = client_of(personas.by_role[Role.USER_MANAGER])
+    listing = client.get(f"/apply/providers/{personas.provider.code}/groups/").content.decode()
+    assert f"/apply/groups/{group.code}/delete/" in listing
+    page = client.get(f"/apply/groups/{group.code}/delete/").content.decode()
+    assert "Are you sure you want to delete the learner group Gifted?" in page
+    assert LearnerGroup.objects.filter(pk=group.pk).exists()
+    lm = client_of(personas.by_role[Role.LEARNER_MANAGER])
+    assert lm.post(f"/apply/groups/{group.code}/delete/").status_code == 404
+    outsider = client_of(personas.outsider)
+    assert outsider.post(f"/apply/groups/{group.code}/delete/").status_code == 404
+    assert client.post(f"/apply/groups/{group.code}/delete/").status_code == 302
+    assert not LearnerGroup.objects.filter(pk=group.pk).exists()
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x07", "\x1b", "\x0b"])
+@pytest.mark.parametrize(
+    ("url", "field", "data"),
+    [
+        ("/apply/profile/statement/", "personal_statement", {"save": "1"}),
+        ("/apply/profile/personal/", "town", {"email": "pat@example.com", "save": "1"}),
+        ("/apply/account/", "first_name", {"last_name": "L", "email": "pat@example.com"}),
+    ],
+)
+def test_it_refuses_control_characters_in_free_text(learner, character, url, field, data):
+    response = client_of(learner.user).post(url, {**data, field: f"Leeds{character}town"})
+    assert response.status_code == 400
+    assert rules.CONTROL_CHARACTERS in response.content.decode()
+    learner.refresh_from_db()
+    assert character not in (learner.town + learner.personal_statement + learner.user.first_name)
+
+
+def test_it_refuses_control_characters_in_a_managers_free_text(learner, manager, personas):
+    response = manager.post(
+        f"/apply/learners/{learner.code}/reference/",
+        _reference(rating_details="Often\x1b unwell"),
+    )
+    assert response.status_code == 400 and rules.CONTROL_CHARACTERS in response.content.decode()
+    pm = client_of(personas.by_role[Role.PROVIDER_MANAGER])
+    response = pm.post(
+        f"/apply/providers/{personas.provider.code}/groups/", {"name": "Tutor\x0011A"}
+    )
+    assert response.status_code == 400 and rules.CONTROL_CHARACTERS in response.content.decode()
+    assert not LearnerGroup.objects.exists()
+
+
+def test_it_keeps_tabs_and_new_lines(learner):
+    text = "First line\r\n\tindented second line"
+    client_of(learner.user).post(
+        "/apply/profile/statement/", {"personal_statement": text, "save": "1"}
+    )
+    learner.refresh_from_db()
+    assert learner.personal_statement == "First line\n\tindented second line"
+
+
+def test_it_caps_the_reference_details_with_a_character_count(learner, manager):
+    url = f"/apply/learners/{learner.code}/reference/"
+    page = manager.get(url).content.decode()
+    assert page.count('data-module="govuk-character-count" data-maxlength="2000"') == 2
+    response = manager.post(url, _reference(rating_details="x" * 2001))
+    assert response.status_code == 400
+    assert profiles.REFERENCE_DETAILS_TOO_LONG in response.content.decode()
+    assert manager.post(url, _reference(rating_details="x" * 2000)).status_code == 302
