@@ -19,6 +19,7 @@ from progress_apply.models import (
     LearnerGroup,
     PortalLearner,
     PortalSettings,
+    Qualification,
     QualificationType,
 )
 from progress_apply.qualification_workbook import (
@@ -447,3 +448,64 @@ def test_it_caps_the_reference_details_with_a_character_count(learner, manager):
     assert response.status_code == 400
     assert profiles.REFERENCE_DETAILS_TOO_LONG in response.content.decode()
     assert manager.post(url, _reference(rating_details="x" * 2000)).status_code == 302
+
+
+# --- 12. what a learner is offered: manager-adds, the maximum, no jobs ------------------------
+
+
+def test_it_refuses_a_learners_qualification_pages_with_a_message_when_the_manager_adds(learner):
+    kind = gcse()
+    other = Qualification.objects.create(
+        learner=learner,
+        type=kind,
+        subject=kind.subjects.get(name="Biology"),
+        predicted_grade=kind.grades.get(grade="5"),
+    )
+    PortalLearner.objects.filter(pk=learner.pk).update(manager_adds_qualifications="yes")
+    client = client_of(learner.user)
+    listing = client.get("/apply/profile/qualifications/").content.decode()
+    assert "/apply/profile/qualifications/add/" not in listing
+    assert f"/apply/profile/qualifications/{other.code}/" not in listing
+    for url in (
+        "/apply/profile/qualifications/add/",
+        f"/apply/profile/qualifications/add/details/?type={kind.pk}",
+        "/apply/profile/qualifications/add/details/?type=99999999999999999999",
+        f"/apply/profile/qualifications/{other.code}/",
+        f"/apply/profile/qualifications/{other.code}/delete/",
+    ):
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        assert response.redirect_chain[-1][0] == "/apply/profile/qualifications/", url
+        assert profiles.MANAGER_ADDS in response.content.decode(), url
+
+
+def test_it_survives_a_qualification_type_too_big_for_the_database(learner, manager):
+    for url in (
+        "/apply/profile/qualifications/add/details/?type=99999999999999999999",
+        f"/apply/learners/{learner.code}/qualifications/add/details/?type=99999999999999999999",
+    ):
+        who = manager if "learners" in url else client_of(learner.user)
+        assert who.get(url).status_code == 302, url
+
+
+def test_it_hides_the_add_link_at_the_maximum_and_says_so(learner):
+    kind = gcse()
+    for name in kind.subjects.values_list("name", flat=True)[:18]:
+        Qualification.objects.create(
+            learner=learner,
+            type=kind,
+            subject=kind.subjects.get(name=name),
+            predicted_grade=kind.grades.get(grade="5"),
+        )
+    client = client_of(learner.user)
+    page = client.get("/apply/profile/qualifications/").content.decode()
+    assert "You have added the maximum of 18 qualifications" in page
+    assert "/apply/profile/qualifications/add/" not in page
+    response = client.get("/apply/profile/qualifications/add/", follow=True)
+    assert "You have added the maximum of 18 qualifications" in response.content.decode()
+
+
+def test_it_shows_my_jobs_to_staff_but_not_to_learners(learner, personas):
+    assert "My jobs" not in client_of(learner.user).get("/apply/home/").content.decode()
+    staff = client_of(personas.by_role[Role.LEARNER_MANAGER])
+    assert "My jobs" in staff.get("/apply/").content.decode()
