@@ -479,8 +479,11 @@ def reference(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             profiles.reference_save(reference=form.instance, by=request.user, complete=completing)
-        except RuleError as error:
-            form.add_error(None, error.message)
+        except RuleError:
+            for field, message in profiles.reference_problems(
+                form.instance, completing=completing
+            ).items():
+                form.add_error(field, message)
         else:
             messages.success(
                 request, "Reference complete." if completing else "Reference details saved."

@@ -442,7 +442,10 @@ REFERENCE_DETAILS_MAX = 2000  # characters of each details box
 REFERENCE_DETAILS_TOO_LONG = f"Details must be {REFERENCE_DETAILS_MAX:,} characters or fewer"
 RATING_DETAILS_NEEDED = "Give details of the ratings below average"
 SUPPORT_DETAILS_NEEDED = "Give details of the additional support required"
-REFERENCE_INCOMPLETE = "Answer every question before you complete the reference"
+# Completing the reference asks for every answer (R39): a message for each one missing.
+ATTENDANCE_NEEDED = "Enter the attendance before you complete the reference"
+RATING_NEEDED = "Choose a rating for"  # + the question, e.g. "... for Punctuality"
+SUPPORT_NEEDED = "Select whether additional support is required"
 ATTENDANCE = "Attendance must be a whole number from 0 to 100"
 
 
@@ -464,13 +467,14 @@ def reference_problems(reference: Reference, *, completing: bool) -> dict[str, s
         if len(getattr(reference, name)) > REFERENCE_DETAILS_MAX:
             problems[name] = REFERENCE_DETAILS_TOO_LONG
     if completing:
-        for name in REFERENCE_RATINGS:
-            if not getattr(reference, name):
-                problems.setdefault(name, REFERENCE_INCOMPLETE)
+        # One message a question left unanswered, naming it (not one sentence eleven times).
         if reference.attendance is None:
-            problems.setdefault("attendance", REFERENCE_INCOMPLETE)
+            problems.setdefault("attendance", ATTENDANCE_NEEDED)
+        for name, label in REFERENCE_RATINGS.items():
+            if not getattr(reference, name):
+                problems.setdefault(name, f"{RATING_NEEDED} {label}")
         if reference.support_required is None:
-            problems.setdefault("support_required", REFERENCE_INCOMPLETE)
+            problems.setdefault("support_required", SUPPORT_NEEDED)
     return problems
 
 

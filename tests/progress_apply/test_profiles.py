@@ -451,7 +451,7 @@ def test_a_reference_is_a_draft_until_completed_with_every_answer(learner, manag
     assert Reference.objects.get(learner=learner).completed_at is None
     response = manager.post(url, {**draft, "complete": "1"})
     assert response.status_code == 400
-    assert profiles.REFERENCE_INCOMPLETE in response.content.decode()
+    assert f"{profiles.RATING_NEEDED} Punctuality" in response.content.decode()
     assert manager.post(url, _reference()).status_code == 302
     assert Reference.objects.get(learner=learner).completed_at is not None
     assert learner not in DASHBOARD_BY_SLUG["awaiting-references"].filter(

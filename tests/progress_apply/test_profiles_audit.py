@@ -509,3 +509,46 @@ def test_it_shows_my_jobs_to_staff_but_not_to_learners(learner, personas):
     assert "My jobs" not in client_of(learner.user).get("/apply/home/").content.decode()
     staff = client_of(personas.by_role[Role.LEARNER_MANAGER])
     assert "My jobs" in staff.get("/apply/").content.decode()
+
+
+# --- 7. error summaries link to their fields; one message a field -----------------------------
+
+
+def test_it_links_each_reference_error_once_to_its_field(learner, manager):
+    response = manager.post(
+        f"/apply/learners/{learner.code}/reference/", {"display_to_learner": "no", "complete": "1"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="#"' not in page
+    expected = {
+        "id_attendance": profiles.ATTENDANCE_NEEDED,
+        "id_support_required_0": profiles.SUPPORT_NEEDED,
+        **{
+            f"id_{name}_0": f"{profiles.RATING_NEEDED} {label}"
+            for name, label in REFERENCE_RATINGS.items()
+        },
+    }
+    for anchor, message in expected.items():
+        assert f'<a href="#{anchor}">{message}</a>' in page, anchor
+        assert page.count(message) == 2, message  # the summary and the field
+        assert f'id="{anchor}"' in page, anchor
+
+
+def test_it_links_qualification_and_group_errors_to_their_fields(learner, personas):
+    client = client_of(learner.user)
+    url = f"/apply/profile/qualifications/add/details/?type={gcse().pk}"
+    page = client.post(url, qualification_form(gcse(), predicted_grade="")).content.decode()
+    assert 'href="#"' not in page
+    assert f'<a href="#id_predicted_grade">{profiles.GRADE_NEEDED}</a>' in page
+    page = client.post(url, qualification_form(gcse(), completed_month="13")).content.decode()
+    assert 'href="#id_completed_month"' in page and 'id="id_completed_month"' in page
+    client.post(url, qualification_form(gcse()))
+    page = client.post(url, qualification_form(gcse())).content.decode()  # a duplicate
+    assert 'href="#id_subject"' in page and 'href="#"' not in page
+    pm = client_of(personas.by_role[Role.PROVIDER_MANAGER])
+    group = LearnerGroup.objects.create(provider=personas.provider, name="SEN")
+    page = pm.post(
+        f"/apply/groups/{group.code}/edit/", {"name": "SEN", "managers": ["0"]}
+    ).content.decode()
+    assert 'href="#id_managers_0"' in page
