@@ -83,7 +83,10 @@ class QualificationTypeForm(PlainTextMixin, forms.Form):
         label="Qualification type",
         queryset=QualificationType.objects.all(),
         empty_label="Choose a qualification type",
-        error_messages={**REQUIRED_MESSAGES, "invalid_choice": "Choose a qualification type"},
+        error_messages={
+            "required": profiles.TYPE_NEEDED,
+            "invalid_choice": profiles.TYPE_NEEDED,
+        },
     )
 
 
@@ -96,8 +99,8 @@ class QualificationForm(PlainTextMixin, forms.Form):
         empty_label="Choose a subject",
         error_messages={**REQUIRED_MESSAGES, "invalid_choice": profiles.SUBJECT_NOT_OF_TYPE},
     )
-    completed_month = forms.CharField(label="Month", required=False, max_length=2)
-    completed_year = forms.CharField(label="Year", required=False, max_length=4)
+    completed_month = forms.CharField(label="Month", required=False)
+    completed_year = forms.CharField(label="Year", required=False)
     predicted_grade = forms.ModelChoiceField(
         label="Predicted grade",
         queryset=QualificationGrade.objects.none(),
@@ -131,12 +134,13 @@ class QualificationForm(PlainTextMixin, forms.Form):
         year = str(data.get("completed_year") or "").strip()
         completed_on = None
         if month or year:
-            try:
-                completed_on = date(int(year), int(month), 1)
-                if not 1950 <= completed_on.year <= 2100:
-                    raise ValueError
-            except ValueError:
+            latest = profiles.latest_completion_year()
+            if not (month.isdigit() and 1 <= int(month) <= 12):
                 self.add_error("completed_month", COMPLETION_DATE)
+            elif not (year.isdigit() and profiles.EARLIEST_COMPLETION <= int(year) <= latest):
+                self.add_error("completed_year", profiles.completion_year_message())
+            else:
+                completed_on = date(int(year), int(month), 1)
         if self.errors or "subject" not in data:
             return data
         values = profiles.QualificationValues(
@@ -198,7 +202,11 @@ class ReferenceForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
         widgets = {
             **{name: forms.RadioSelect(choices=Rating.choices) for name in REFERENCE_RATINGS},
         }
-        error_messages = {"attendance": {"invalid": profiles.ATTENDANCE}}
+        error_messages = {
+            "attendance": {
+                key: profiles.ATTENDANCE for key in ("invalid", "min_value", "max_value")
+            }
+        }
 
     def __init__(self, *args: Any, completing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -70,6 +70,19 @@ QUALIFICATIONS_CLOSED = (
 )
 STATEMENT_TOO_LONG = f"Your personal statement must be {STATEMENT_MAX:,} characters or fewer"
 STATEMENT_NEEDED = "Write your personal statement before you mark it complete"
+TYPE_NEEDED = "Select a qualification type"
+EARLIEST_COMPLETION = 1950
+COMPLETION_YEARS_AHEAD = 5  # a predicted grade's exam may be a few years away
+
+
+def latest_completion_year() -> int:
+    return timezone.localdate().year + COMPLETION_YEARS_AHEAD
+
+
+def completion_year_message() -> str:
+    return f"Enter a completion year between {EARLIEST_COMPLETION} and {latest_completion_year()}"
+
+
 NOT_READY_TO_APPROVE = "The profile can be approved once every section is complete"
 
 

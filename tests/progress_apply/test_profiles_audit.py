@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.core.management.base import OutputWrapper
 from django.test import Client
@@ -552,3 +553,59 @@ def test_it_links_qualification_and_group_errors_to_their_fields(learner, person
         f"/apply/groups/{group.code}/edit/", {"name": "SEN", "managers": ["0"]}
     ).content.decode()
     assert 'href="#id_managers_0"' in page
+
+
+# --- 11. plain messages instead of Django's; empty grades ------------------------------------
+
+
+@time_machine.travel("2026-03-01 12:00", tick=False)
+@pytest.mark.parametrize("year", ["99999", "1949", "2032", "twenty"])
+def test_it_asks_for_a_completion_year_in_plain_words(learner, year):
+    response = client_of(learner.user).post(
+        f"/apply/profile/qualifications/add/details/?type={gcse().pk}",
+        qualification_form(gcse(), completed_year=year),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter a completion year between 1950 and 2031" in page
+    assert "Ensure this value" not in page
+    assert not learner.qualifications.exists()
+
+
+@time_machine.travel("2026-03-01 12:00", tick=False)
+def test_it_takes_a_completion_year_five_years_ahead(learner):
+    response = client_of(learner.user).post(
+        f"/apply/profile/qualifications/add/details/?type={gcse().pk}",
+        qualification_form(gcse(), completed_year="2031"),
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("attendance", ["-1", "101", "40000", "9.5"])
+def test_it_asks_for_attendance_in_plain_words(learner, manager, attendance):
+    response = manager.post(
+        f"/apply/learners/{learner.code}/reference/", _reference(attendance=attendance)
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Attendance must be a whole number from 0 to 100" in page
+    assert "Ensure this value" not in page and "Enter a whole number" not in page
+
+
+def test_it_asks_to_select_a_qualification_type(learner):
+    response = client_of(learner.user).post("/apply/profile/qualifications/add/", {"type": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Select a qualification type" in page and "This field is required" not in page
+
+
+def test_it_shows_an_empty_grade_as_not_given(learner, manager):
+    client = client_of(learner.user)
+    client.post(
+        f"/apply/profile/qualifications/add/details/?type={gcse().pk}", qualification_form(gcse())
+    )
+    for page in (
+        client.get("/apply/profile/qualifications/").content.decode(),
+        manager.get(f"/apply/learners/{learner.code}/profile/?tab=qualifications").content.decode(),
+    ):
+        assert ">None<" not in page and "Not given" in page
