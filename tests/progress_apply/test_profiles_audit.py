@@ -609,3 +609,27 @@ def test_it_shows_an_empty_grade_as_not_given(learner, manager):
         manager.get(f"/apply/learners/{learner.code}/profile/?tab=qualifications").content.decode(),
     ):
         assert ">None<" not in page and "Not given" in page
+
+
+# --- 3. the personal statement counts a new line once, and shows the count -------------------
+
+
+def test_it_counts_a_browsers_new_line_once_against_the_statement_limit(learner):
+    lines = ["x" * 99] * 40
+    typed = "\r\n".join(lines)  # what a browser sends: 3,999 characters as the page counts
+    assert len(typed) > profiles.STATEMENT_MAX >= len("\n".join(lines))
+    client = client_of(learner.user)
+    response = client.post(
+        "/apply/profile/statement/", {"personal_statement": typed, "complete": "1"}
+    )
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.personal_statement == "\n".join(lines)
+    assert "\r" not in learner.personal_statement
+
+
+def test_it_puts_a_character_count_on_the_statement(learner):
+    page = client_of(learner.user).get("/apply/profile/statement/").content.decode()
+    assert 'data-module="govuk-character-count" data-maxlength="4000"' in page
+    assert "govuk-js-character-count" in page
+    assert 'aria-describedby="id_personal_statement-info id_personal_statement-hint"' in page
