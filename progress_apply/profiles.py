@@ -562,6 +562,21 @@ def _group_narrowing(access: Access, learners: QuerySet[Any]) -> QuerySet[Any]:
 register_narrowing(PortalLearner, Role.LEARNER_MANAGER, _group_narrowing)
 
 
+def _own_groups_narrowing(access: Access, groups: QuerySet[Any]) -> QuerySet[Any]:
+    """The groups themselves, by the same rule: a learner manager assigned to groups at a
+    provider sees only their own groups there (the groups page, the bulk settings' choice);
+    at a provider where they are in no group, every group."""
+    user: Any = access.user
+    providers_with_groups = groups_managed_by(user).values("provider_id")
+    theirs = LearnerGroup.managers.through.objects.filter(
+        learnergroup_id=OuterRef("pk"), user_id=user.pk
+    )
+    return groups.filter(~Q(provider_id__in=providers_with_groups) | Q(Exists(theirs)))
+
+
+register_narrowing(LearnerGroup, Role.LEARNER_MANAGER, _own_groups_narrowing)
+
+
 # R4 (seed §8): "Learner groups are created by either a Provider Manager or a User Manager";
 # learner managers see them and (R3) tick learners in or out.
 GROUP_CREATORS = (Role.PROVIDER_MANAGER, Role.USER_MANAGER)

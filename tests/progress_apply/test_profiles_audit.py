@@ -633,3 +633,31 @@ def test_it_puts_a_character_count_on_the_statement(learner):
     assert 'data-module="govuk-character-count" data-maxlength="4000"' in page
     assert "govuk-js-character-count" in page
     assert 'aria-describedby="id_personal_statement-info id_personal_statement-hint"' in page
+
+
+# --- 8. a manager restricted to groups sees only their own groups -----------------------------
+
+
+def test_it_shows_a_group_manager_only_their_own_groups(personas):
+    lm_user = personas.by_role[Role.LEARNER_MANAGER]
+    mine = LearnerGroup.objects.create(provider=personas.provider, name="Tutor 11A")
+    theirs = LearnerGroup.objects.create(provider=personas.provider, name="Tutor 11B")
+    mine.managers.add(lm_user)
+    lm = client_of(lm_user)
+    page = lm.get(f"/apply/providers/{personas.provider.code}/groups/").content.decode()
+    assert "Tutor 11A" in page and "Tutor 11B" not in page
+    page = lm.get("/apply/learners/settings/").content.decode()
+    assert str(mine.code) in page and str(theirs.code) not in page
+    response = lm.post(
+        "/apply/learners/settings/",
+        {"group": str(theirs.code), "year_group": "", "sign_off_profile": "yes"},
+    )
+    assert response.status_code == 400
+    # A manager in no group, and the provider manager, still see both.
+    other_lm = make_user(provider=personas.provider, roles=[Role.LEARNER_MANAGER])
+    url = f"/apply/providers/{personas.provider.code}/groups/"
+    page = client_of(other_lm).get(url).content.decode()
+    assert "Tutor 11A" in page and "Tutor 11B" in page
+    pm = client_of(personas.by_role[Role.PROVIDER_MANAGER])
+    page = pm.get(f"/apply/providers/{personas.provider.code}/groups/").content.decode()
+    assert "Tutor 11A" in page and "Tutor 11B" in page
