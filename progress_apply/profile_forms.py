@@ -293,18 +293,26 @@ class ProviderSettingsForm(PlainTextMixin, forms.ModelForm):  # type: ignore[typ
 LEAVE = ("", "Leave as it is")
 
 
-class BulkSettingsForm(PlainTextMixin, forms.Form):
-    """Apply either setting to a learner group or a whole year group at once (R24)."""
+class _GroupChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        """Groups of several providers may share a name: the provider tells them apart."""
+        return f"{obj.name} ({obj.provider.name})"
 
-    group = forms.ModelChoiceField(
+
+class BulkSettingsForm(PlainTextMixin, forms.Form):
+    """Apply either setting to a learner group, a whole year group, or a group's learners
+    of one year group at once (R24)."""
+
+    group = _GroupChoice(
         label="Learner group",
         queryset=LearnerGroup.objects.none(),
         required=False,
-        empty_label="Not a group: a year group",
+        empty_label="No learner group: a whole year group",
         to_field_name="code",
     )
     year_group = forms.TypedChoiceField(
         label="Learner year group",
+        help_text="With a learner group: only the group's learners in this year group.",
         choices=[("", "Choose a year group"), *YearGroup.choices],
         coerce=int,
         empty_value=None,
@@ -327,7 +335,7 @@ class BulkSettingsForm(PlainTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["group"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = groups
+        field.queryset = groups.order_by("provider__name", "name")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

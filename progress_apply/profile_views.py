@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +29,6 @@ from progress_apply.models import (
     PortalSettings,
     Qualification,
     QualificationType,
-    YearGroup,
 )
 from progress_apply.profile_forms import (
     GROUP_NAME_TAKEN,
@@ -560,22 +560,20 @@ def provider_settings(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
 def bulk_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     access = request_access(request)
     learners = access.scoped(PortalLearner.objects.all(), LM)
-    groups = access.scoped(LearnerGroup.objects.all(), LM)
+    groups = access.scoped(LearnerGroup.objects.select_related("provider"), LM)
     form = BulkSettingsForm(request.POST or None, groups=groups)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["group"]:
-            chosen = learners.filter(groups=data["group"])
-            where = f"learner group {data['group'].name}"
-        else:
-            chosen = learners.filter(year_group=data["year_group"])
-            where = YearGroup(data["year_group"]).label
+        chosen, where = profiles.settings_learners(
+            learners=learners, group=data["group"], year_group=data["year_group"]
+        )
         changed = profiles.settings_apply(
             learners=chosen,
             sign_off=data["sign_off_profile"] or None,
             manager_adds=data["manager_adds_qualifications"] or None,
         )
-        messages.success(request, f"Settings changed for {changed:,} learners of {where}.")
+        learners_word = "learner" if changed == 1 else "learners"
+        messages.success(request, f"Settings changed for {changed:,} {learners_word} of {where}.")
         return redirect("progress_apply:learners")
     return render(
         request,
@@ -680,8 +678,10 @@ def group_members(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         learners = learners.filter(year_group=group.year_group)
     search = request.GET.get("q", "").strip()[:100]
     if search:
-        learners = learners.filter(user__last_name__istartswith=search) | learners.filter(
-            user__first_name__istartswith=search
+        learners = learners.filter(
+            Q(user__last_name__istartswith=search)
+            | Q(user__first_name__istartswith=search)
+            | Q(user__username__istartswith=search)
         )
     learners = learners.select_related("user").order_by("user__last_name", "user__first_name", "id")
     page = Paginator(learners, 50).get_page(request.GET.get("page"))

@@ -44,6 +44,7 @@ from progress_apply.models import (
     Rating,
     Reference,
     SectionStatus,
+    YearGroup,
 )
 from progress_apply.rules import RuleError, line_ends
 
@@ -134,6 +135,22 @@ def with_effective_settings(learners: QuerySet[PortalLearner]) -> QuerySet[Any]:
             "manager_adds_qualifications", "manager_adds_qualifications"
         ),
     )
+
+
+def settings_learners(
+    *, learners: QuerySet[PortalLearner], group: LearnerGroup | None, year_group: int | None
+) -> tuple[QuerySet[PortalLearner], str]:
+    """The learners a bulk settings change is for, and how to name them: a learner group, a
+    year group, or the learners of the group in that year group (both chosen)."""
+    if group is not None:
+        learners = learners.filter(groups=group)
+    if year_group is not None:
+        learners = learners.filter(year_group=year_group)
+    year = YearGroup(year_group).label if year_group is not None else ""
+    if group is None:
+        return learners, year
+    where = f"learner group {group.name} ({group.provider.name})"
+    return learners, f"{where} in {year}" if year else where
 
 
 def settings_apply(

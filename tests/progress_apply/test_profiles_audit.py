@@ -13,7 +13,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from picsweb.imports.cli import run_import
-from picsweb.models import Role
+from picsweb.models import Membership, Role
 from progress_apply import profiles, rules
 from progress_apply.models import (
     REFERENCE_RATINGS,
@@ -661,3 +661,45 @@ def test_it_shows_a_group_manager_only_their_own_groups(personas):
     pm = client_of(personas.by_role[Role.PROVIDER_MANAGER])
     page = pm.get(f"/apply/providers/{personas.provider.code}/groups/").content.decode()
     assert "Tutor 11A" in page and "Tutor 11B" in page
+
+
+# --- 9. bulk settings: groups told apart, group and year together, usernames in the tick list --
+
+
+def test_it_names_each_groups_provider_in_the_bulk_settings_choice(personas):
+    both = make_user(provider=personas.provider, roles=[Role.LEARNER_MANAGER])
+    Membership.objects.create(
+        user=both, provider=personas.other_provider, role=Role.LEARNER_MANAGER
+    )
+    LearnerGroup.objects.create(provider=personas.provider, name="Tutor 11A")
+    LearnerGroup.objects.create(provider=personas.other_provider, name="Tutor 11A")
+    page = client_of(both).get("/apply/learners/settings/").content.decode()
+    assert "Tutor 11A (Northgate Training)" in page and "Tutor 11A (Elsewhere College)" in page
+
+
+def test_it_applies_settings_to_a_groups_learners_of_one_year_group(personas, manager):
+    group = LearnerGroup.objects.create(provider=personas.provider, name="Gifted")
+    year_11 = make_portal_learner(provider=personas.provider, year_group=11)
+    year_12 = make_portal_learner(provider=personas.provider, year_group=12)
+    outside = make_portal_learner(provider=personas.provider, year_group=11)
+    group.learners.add(year_11, year_12)
+    response = manager.post(
+        "/apply/learners/settings/",
+        {"group": str(group.code), "year_group": "11", "sign_off_profile": "yes"},
+        follow=True,
+    )
+    message = (
+        "Settings changed for 1 learner of learner group Gifted (Northgate Training) in Year 11"
+    )
+    assert message in response.content.decode()
+    for found, expected in ((year_11, "yes"), (year_12, "default"), (outside, "default")):
+        found.refresh_from_db()
+        assert found.sign_off_profile == expected
+
+
+def test_it_shows_usernames_in_the_group_tick_list(personas, manager):
+    group = LearnerGroup.objects.create(provider=personas.provider, name="Gifted")
+    make_portal_learner(provider=personas.provider, username="pat-smith-7")
+    page = manager.get(f"/apply/groups/{group.code}/").content.decode()
+    assert '<td class="govuk-table__cell" data-username>pat-smith-7</td>' in page
+    assert "pat-smith-7" in manager.get(f"/apply/groups/{group.code}/?q=pat-sm").content.decode()
