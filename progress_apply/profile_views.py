@@ -152,9 +152,22 @@ def profile_unapprove(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
 # --- the learner's sections (S13) ---------------------------------------------------------------
 
 
+def _after_save(learner: PortalLearner, manager: bool, section: str, done: bool) -> str:
+    """Where a section's Save goes: the learner home (or the manager's learner summary) once
+    complete, the section again otherwise."""
+    if manager:
+        if done:
+            return _back(learner, True, section)
+        return reverse(f"progress_apply:learner-{section}", kwargs={"code": learner.code})
+    return reverse("progress_apply:learner-home" if done else f"progress_apply:my-{section}")
+
+
 @login_required
-def my_personal(request: AuthenticatedHttpRequest) -> HttpResponse:
-    learner, _ = _owner(request, None)
+def personal_section(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponse:
+    """The Personal details section, for the learner (/apply/profile/personal/) and for their
+    learner manager (/apply/learners/<code>/personal/, seed §1.2 "edit information within a
+    learner profile", §5.2f-g): the same form and rules either way."""
+    learner, manager = _owner(request, code)
     complete = learner.personal_status == profiles.COMPLETE
     editing = not complete or "update" in request.GET or request.method == "POST"
     initial = {name: getattr(learner, name) for name in PersonalSectionForm.FIELDS}
@@ -173,18 +186,19 @@ def my_personal(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(
             request, "Personal details complete." if done else "Personal details saved."
         )
-        return redirect("progress_apply:learner-home" if done else "progress_apply:my-personal")
+        return redirect(_after_save(learner, manager, "personal", done))
     return render(
         request,
         "progress_apply/section_personal.html",
-        _context(learner, False, form=form, editing=editing),
+        _context(learner, manager, form=form, editing=editing),
         status=400 if request.method == "POST" else 200,
     )
 
 
 @login_required
-def my_statement(request: AuthenticatedHttpRequest) -> HttpResponse:
-    learner, _ = _owner(request, None)
+def statement_section(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponse:
+    """The Personal statement section, for the learner and for their manager (as above)."""
+    learner, manager = _owner(request, code)
     complete = learner.statement_status == profiles.COMPLETE
     editing = not complete or "update" in request.GET or request.method == "POST"
     form = StatementForm(
@@ -205,13 +219,11 @@ def my_statement(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(
                 request, "Personal statement complete." if done else "Personal statement saved."
             )
-            return redirect(
-                "progress_apply:learner-home" if done else "progress_apply:my-statement"
-            )
+            return redirect(_after_save(learner, manager, "statement", done))
     return render(
         request,
         "progress_apply/section_statement.html",
-        _context(learner, False, form=form, editing=editing),
+        _context(learner, manager, form=form, editing=editing),
         status=400 if request.method == "POST" else 200,
     )
 

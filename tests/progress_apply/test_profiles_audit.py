@@ -703,3 +703,63 @@ def test_it_shows_usernames_in_the_group_tick_list(personas, manager):
     page = manager.get(f"/apply/groups/{group.code}/").content.decode()
     assert '<td class="govuk-table__cell" data-username>pat-smith-7</td>' in page
     assert "pat-smith-7" in manager.get(f"/apply/groups/{group.code}/?q=pat-sm").content.decode()
+
+
+# --- 6. a learner manager edits the learner's personal details and statement -----------------
+
+
+def test_it_lets_a_manager_edit_a_learners_personal_details_with_the_same_rules(learner, manager):
+    url = f"/apply/learners/{learner.code}/personal/"
+    profile = manager.get(f"/apply/learners/{learner.code}/profile/").content.decode()
+    assert url in profile
+    assert manager.get(url).status_code == 200
+    response = manager.post(url, {"email": "pat@example.com", "postcode": "nowhere", "save": "1"})
+    assert response.status_code == 400 and "Postcodes must be full UK postcodes" in (
+        response.content.decode()
+    )
+    response = manager.post(
+        url, {"email": "pat@example.com", "postcode": "ls62ab", "town": "Leeds", "save": "1"}
+    )
+    assert response.status_code == 302 and response["Location"] == url
+    learner.refresh_from_db()
+    assert (learner.postcode, learner.town, learner.personal_status) == (
+        "LS6 2AB",
+        "Leeds",
+        "in_progress",
+    )
+    response = manager.post(url, {"email": "pat@example.com", "town": "Leeds", "complete": "1"})
+    assert response["Location"] == f"/apply/learners/{learner.code}/profile/?tab=personal"
+    learner.refresh_from_db()
+    assert learner.personal_status == "complete"
+
+
+def test_it_lets_a_manager_edit_an_approved_learners_statement_and_keeps_it_approved(
+    learner, manager
+):
+    approved(learner, manager)
+    url = f"/apply/learners/{learner.code}/statement/"
+    page = manager.get(url).content.decode()
+    assert "Update my personal information" in page and "<textarea" not in page
+    assert "<textarea" in manager.get(f"{url}?update=1").content.decode()
+    response = manager.post(url, {"personal_statement": STATEMENT + " Corrected.", "save": "1"})
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.personal_statement == STATEMENT + " Corrected."
+    assert learner.approved_at is not None and learner.statement_status == "complete"
+    # The same rules as the learner's own page.
+    response = manager.post(url, {"personal_statement": "x" * 4001, "save": "1"})
+    assert response.status_code == 400
+
+
+def test_it_keeps_the_managers_section_pages_to_their_learners(learner, personas):
+    theirs = make_portal_learner(provider=personas.other_provider)
+    outsider = client_of(personas.outsider)
+    for section in ("personal", "statement"):
+        url = f"/apply/learners/{learner.code}/{section}/"
+        assert outsider.get(url).status_code == 404
+        assert outsider.post(url, {"personal_statement": "Mine", "save": "1"}).status_code == 404
+        # A learner reaches no other learner's pages, not even through these.
+        other = f"/apply/learners/{theirs.code}/{section}/"
+        assert client_of(learner.user).get(other).status_code == 404
+    learner.refresh_from_db()
+    assert learner.personal_statement == "" and learner.statement_status == "not_started"
