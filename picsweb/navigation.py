@@ -25,4 +25,10 @@ def register(item: NavItem) -> None:
 
 
 def items_for(roles: set[Role]) -> list[NavItem]:
-    return [item for item in _ITEMS if item.role in roles]
+    """The pages `roles` open, each page once (several roles may share one home page: the
+    first registered names it)."""
+    found: dict[str, NavItem] = {}
+    for item in _ITEMS:
+        if item.role in roles:
+            found.setdefault(item.url_name, item)
+    return list(found.values())

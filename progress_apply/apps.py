@@ -29,6 +29,22 @@ class ProgressApplyConfig(AppConfig):
         )
         register(
             NavItem(
+                "Provider manager",
+                "progress_apply:dashboard",
+                Role.PROVIDER_MANAGER,
+                "Portal settings and learner groups of your providers.",
+            )
+        )
+        register(
+            NavItem(
+                "User manager",
+                "progress_apply:dashboard",
+                Role.USER_MANAGER,
+                "Staff accounts and learner groups of your providers.",
+            )
+        )
+        register(
+            NavItem(
                 "Create staff account",
                 "progress_apply:staff-create",
                 Role.USER_MANAGER,

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 
 from picsweb.models import Provider, Role
@@ -46,11 +47,56 @@ def _text(
     )
 
 
+def _plain_text(value: str) -> None:
+    try:
+        rules.plain_text(value)
+    except rules.RuleError as error:
+        raise forms.ValidationError(error.message) from None
+
+
+def _with_line_ends(data: Any, names: list[str]) -> Any:
+    if hasattr(data, "getlist"):  # a QueryDict: a copy, as the request's is immutable
+        copy = data.copy()
+        for name in names:
+            if name in copy:
+                copy.setlist(name, [rules.line_ends(str(v)) for v in data.getlist(name)])
+        return copy
+    return {
+        key: rules.line_ends(value) if key in names and isinstance(value, str) else value
+        for key, value in data.items()
+    }
+
+
+class PlainTextMixin(forms.BaseForm):
+    """The one cleaner of every free-text field of the portal's forms: line ends arrive as
+    one new line (counted once against a limit, stored so), and control characters
+    (U+0000-U+001F but tab and new line) are refused with a message, not stored. Passwords
+    are left as typed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = []
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and not isinstance(
+                field.widget, forms.PasswordInput
+            ):
+                # Django refuses NUL alone, in its own words; this covers it.
+                field.validators = [
+                    v
+                    for v in field.validators
+                    if not isinstance(v, ProhibitNullCharactersValidator)
+                ]
+                field.validators.append(_plain_text)
+                names.append(self.add_prefix(name))
+        if self.is_bound:
+            self.data = _with_line_ends(self.data, names)
+
+
 PROVIDER_CHOICE = "Choose one of the providers in the list"
 REQUIRED_MESSAGES = {"required": rules.REQUIRED, "invalid_choice": rules.REQUIRED}
 
 
-class LearnerDetailsForm(forms.Form):
+class LearnerDetailsForm(PlainTextMixin, forms.Form):
     """Key information, profile settings and additional information (§5.1; S10/S11)."""
 
     first_name = _text("First name", required=True, max_length=150)
@@ -201,7 +247,7 @@ class CreateLearnerForm(LearnerDetailsForm):
         return _rule(self, "password", rules.password)
 
 
-class PersonalDetailsForm(forms.Form):
+class PersonalDetailsForm(PlainTextMixin, forms.Form):
     """Account, Personal details tab (§3.2)."""
 
     first_name = _text("First name", required=True, max_length=150)
@@ -222,7 +268,7 @@ class PersonalDetailsForm(forms.Form):
         return _rule(self, "telephone", rules.telephone)
 
 
-class UsernameForm(forms.Form):
+class UsernameForm(PlainTextMixin, forms.Form):
     """Account, Username tab (§3.3): managers 6-150 of letters, digits and @ . - _; learners
     as on Create learner."""
 
@@ -317,7 +363,7 @@ class ChangePasswordForm(NewPasswordForm):
         return value
 
 
-class StaffAccountForm(forms.Form):
+class StaffAccountForm(PlainTextMixin, forms.Form):
     """A User Manager creates a staff account (§1.4)."""
 
     first_name = _text("First name", required=True, max_length=150)
@@ -368,7 +414,7 @@ class StaffAccountForm(forms.Form):
         return _rule(self, "telephone", rules.telephone)
 
 
-class ForgottenUsernameForm(forms.Form):
+class ForgottenUsernameForm(PlainTextMixin, forms.Form):
     email = _text("Email address", required=True, max_length=254)
 
     def clean_email(self) -> str:

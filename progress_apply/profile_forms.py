@@ -7,9 +7,10 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 
 from progress_apply import profiles, rules
-from progress_apply.forms import REQUIRED_MESSAGES, _rule, _text
+from progress_apply.forms import REQUIRED_MESSAGES, PlainTextMixin, _rule, _text
 from progress_apply.models import (
     REFERENCE_RATINGS,
     Course,
@@ -30,7 +31,7 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 COMPLETION_DATE = "Enter the completion date as a month and year, for example 6 2026"
 
 
-class PersonalSectionForm(forms.Form):
+class PersonalSectionForm(PlainTextMixin, forms.Form):
     """The learner's Personal details section: how to reach them and who they are."""
 
     email = _text("Email address", max_length=254)
@@ -63,7 +64,7 @@ class PersonalSectionForm(forms.Form):
         return {name: (data.get(name) or "").strip() for name in self.FIELDS}
 
 
-class StatementForm(forms.Form):
+class StatementForm(PlainTextMixin, forms.Form):
     personal_statement = forms.CharField(
         label="Your personal statement",
         help_text=f"Why you want to study the courses you apply for, what you have done and "
@@ -75,18 +76,21 @@ class StatementForm(forms.Form):
     )
 
 
-class QualificationTypeForm(forms.Form):
+class QualificationTypeForm(PlainTextMixin, forms.Form):
     """S15: the qualification type first, so the next page offers only its subjects."""
 
     type = forms.ModelChoiceField(
         label="Qualification type",
         queryset=QualificationType.objects.all(),
         empty_label="Choose a qualification type",
-        error_messages={**REQUIRED_MESSAGES, "invalid_choice": "Choose a qualification type"},
+        error_messages={
+            "required": profiles.TYPE_NEEDED,
+            "invalid_choice": profiles.TYPE_NEEDED,
+        },
     )
 
 
-class QualificationForm(forms.Form):
+class QualificationForm(PlainTextMixin, forms.Form):
     """S16: subject of the chosen type, completion month, predicted and/or actual grade."""
 
     subject = forms.ModelChoiceField(
@@ -95,8 +99,8 @@ class QualificationForm(forms.Form):
         empty_label="Choose a subject",
         error_messages={**REQUIRED_MESSAGES, "invalid_choice": profiles.SUBJECT_NOT_OF_TYPE},
     )
-    completed_month = forms.CharField(label="Month", required=False, max_length=2)
-    completed_year = forms.CharField(label="Year", required=False, max_length=4)
+    completed_month = forms.CharField(label="Month", required=False)
+    completed_year = forms.CharField(label="Year", required=False)
     predicted_grade = forms.ModelChoiceField(
         label="Predicted grade",
         queryset=QualificationGrade.objects.none(),
@@ -130,12 +134,13 @@ class QualificationForm(forms.Form):
         year = str(data.get("completed_year") or "").strip()
         completed_on = None
         if month or year:
-            try:
-                completed_on = date(int(year), int(month), 1)
-                if not 1950 <= completed_on.year <= 2100:
-                    raise ValueError
-            except ValueError:
+            latest = profiles.latest_completion_year()
+            if not (month.isdigit() and 1 <= int(month) <= 12):
                 self.add_error("completed_month", COMPLETION_DATE)
+            elif not (year.isdigit() and profiles.EARLIEST_COMPLETION <= int(year) <= latest):
+                self.add_error("completed_year", profiles.completion_year_message())
+            else:
+                completed_on = date(int(year), int(month), 1)
         if self.errors or "subject" not in data:
             return data
         values = profiles.QualificationValues(
@@ -151,7 +156,7 @@ class QualificationForm(forms.Form):
         return data
 
 
-class ReferenceForm(forms.ModelForm):  # type: ignore[type-arg]
+class ReferenceForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     """S17: the reference template. 'Complete reference details' asks for every answer."""
 
     display_to_learner = forms.TypedChoiceField(
@@ -160,6 +165,20 @@ class ReferenceForm(forms.ModelForm):  # type: ignore[type-arg]
         coerce=lambda value: value == "yes",
         initial="no",
         widget=forms.RadioSelect,
+    )
+    rating_details = forms.CharField(
+        label="If any are below average, please provide further details",
+        required=False,
+        max_length=profiles.REFERENCE_DETAILS_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": profiles.REFERENCE_DETAILS_TOO_LONG},
+    )
+    support_details = forms.CharField(
+        label="Details of the additional support required",
+        required=False,
+        max_length=profiles.REFERENCE_DETAILS_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": profiles.REFERENCE_DETAILS_TOO_LONG},
     )
     support_required = forms.TypedChoiceField(
         label="Additional support required",
@@ -182,10 +201,12 @@ class ReferenceForm(forms.ModelForm):  # type: ignore[type-arg]
         ]
         widgets = {
             **{name: forms.RadioSelect(choices=Rating.choices) for name in REFERENCE_RATINGS},
-            "rating_details": forms.Textarea(attrs={"rows": 4}),
-            "support_details": forms.Textarea(attrs={"rows": 4}),
         }
-        error_messages = {"attendance": {"invalid": profiles.ATTENDANCE}}
+        error_messages = {
+            "attendance": {
+                key: profiles.ATTENDANCE for key in ("invalid", "min_value", "max_value")
+            }
+        }
 
     def __init__(self, *args: Any, completing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -212,7 +233,7 @@ class ReferenceForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
-class RefereeForm(forms.ModelForm):  # type: ignore[type-arg]
+class RefereeForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     """S18: a referee for this learner instead of the provider's."""
 
     class Meta:
@@ -236,7 +257,7 @@ def _yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
     )
 
 
-class ProviderSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProviderSettingsForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     """The Provider Manager's defaults and the provider's default referee."""
 
     sign_off_profiles = _yes_no(
@@ -272,18 +293,26 @@ class ProviderSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
 LEAVE = ("", "Leave as it is")
 
 
-class BulkSettingsForm(forms.Form):
-    """Apply either setting to a learner group or a whole year group at once (R24)."""
+class _GroupChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        """Groups of several providers may share a name: the provider tells them apart."""
+        return f"{obj.name} ({obj.provider.name})"
 
-    group = forms.ModelChoiceField(
+
+class BulkSettingsForm(PlainTextMixin, forms.Form):
+    """Apply either setting to a learner group, a whole year group, or a group's learners
+    of one year group at once (R24)."""
+
+    group = _GroupChoice(
         label="Learner group",
         queryset=LearnerGroup.objects.none(),
         required=False,
-        empty_label="Not a group: a year group",
+        empty_label="No learner group: a whole year group",
         to_field_name="code",
     )
     year_group = forms.TypedChoiceField(
         label="Learner year group",
+        help_text="With a learner group: only the group's learners in this year group.",
         choices=[("", "Choose a year group"), *YearGroup.choices],
         coerce=int,
         empty_value=None,
@@ -306,7 +335,7 @@ class BulkSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["group"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = groups
+        field.queryset = groups.order_by("provider__name", "name")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -317,7 +346,10 @@ class BulkSettingsForm(forms.Form):
         return data
 
 
-class LearnerGroupForm(forms.ModelForm):  # type: ignore[type-arg]
+GROUP_NAME_TAKEN = "This provider has a learner group of this name already"
+
+
+class LearnerGroupForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = LearnerGroup
         fields = ["name", "year_group"]
@@ -330,8 +362,36 @@ class LearnerGroupForm(forms.ModelForm):  # type: ignore[type-arg]
         name = _rule(self, "name", rules.required)
         taken = LearnerGroup.objects.filter(provider=self.instance.provider, name__iexact=name)
         if taken.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("This provider has a learner group of this name already")
+            raise forms.ValidationError(GROUP_NAME_TAKEN)
         return name
+
+
+class _ManagerChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.get_username()} ({obj.get_username()})"
+
+
+class LearnerGroupEditForm(LearnerGroupForm):
+    """The group's name and year group, and its learner managers: each one chosen sees only
+    the learners of their groups at this provider (R2)."""
+
+    managers = _ManagerChoice(
+        label="Learner managers of this group",
+        help_text="A learner manager chosen here sees only the learners of their groups. Keep "
+        "at least one learner manager in no group, to see every learner and fill the groups.",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta(LearnerGroupForm.Meta):
+        fields = ["name", "year_group", "managers"]
+
+    def __init__(self, *args: Any, provider: Any, **kwargs: Any) -> None:
+        super().__init__(*args, provider=provider, **kwargs)
+        field = self.fields["managers"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = profiles.group_manager_choices(provider)
 
 
 DISTANCE_CHOICES = [
@@ -340,7 +400,7 @@ DISTANCE_CHOICES = [
 ]
 
 
-class CourseSearchForm(forms.Form):
+class CourseSearchForm(PlainTextMixin, forms.Form):
     """The learner's course search: every field optional; the location defaults to the
     learner's own postcode."""
 

@@ -10,15 +10,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from picsweb.access import request_access, role_required
-from picsweb.models import Role
+from picsweb.models import Provider, Role
 from picsweb.typing import AuthenticatedHttpRequest
 from progress_apply import profiles
 from progress_apply.models import (
@@ -27,10 +29,11 @@ from progress_apply.models import (
     PortalSettings,
     Qualification,
     QualificationType,
-    YearGroup,
 )
 from progress_apply.profile_forms import (
+    GROUP_NAME_TAKEN,
     BulkSettingsForm,
+    LearnerGroupEditForm,
     LearnerGroupForm,
     PersonalSectionForm,
     ProviderSettingsForm,
@@ -114,6 +117,7 @@ def learner_profile(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
         True,
         tab=tab,
         qualifications=_qualification_rows(learner, True),
+        **_qualification_actions(request, learner, True),
         reference=reference,
         referee=profiles.referee_of(learner, reference),
         signs_off=profiles.sign_off_applies(learner),
@@ -148,9 +152,22 @@ def profile_unapprove(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
 # --- the learner's sections (S13) ---------------------------------------------------------------
 
 
+def _after_save(learner: PortalLearner, manager: bool, section: str, done: bool) -> str:
+    """Where a section's Save goes: the learner home (or the manager's learner summary) once
+    complete, the section again otherwise."""
+    if manager:
+        if done:
+            return _back(learner, True, section)
+        return reverse(f"progress_apply:learner-{section}", kwargs={"code": learner.code})
+    return reverse("progress_apply:learner-home" if done else f"progress_apply:my-{section}")
+
+
 @login_required
-def my_personal(request: AuthenticatedHttpRequest) -> HttpResponse:
-    learner, _ = _owner(request, None)
+def personal_section(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponse:
+    """The Personal details section, for the learner (/apply/profile/personal/) and for their
+    learner manager (/apply/learners/<code>/personal/, seed §1.2 "edit information within a
+    learner profile", §5.2f-g): the same form and rules either way."""
+    learner, manager = _owner(request, code)
     complete = learner.personal_status == profiles.COMPLETE
     editing = not complete or "update" in request.GET or request.method == "POST"
     initial = {name: getattr(learner, name) for name in PersonalSectionForm.FIELDS}
@@ -169,18 +186,19 @@ def my_personal(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(
             request, "Personal details complete." if done else "Personal details saved."
         )
-        return redirect("progress_apply:learner-home" if done else "progress_apply:my-personal")
+        return redirect(_after_save(learner, manager, "personal", done))
     return render(
         request,
         "progress_apply/section_personal.html",
-        _context(learner, False, form=form, editing=editing),
+        _context(learner, manager, form=form, editing=editing),
         status=400 if request.method == "POST" else 200,
     )
 
 
 @login_required
-def my_statement(request: AuthenticatedHttpRequest) -> HttpResponse:
-    learner, _ = _owner(request, None)
+def statement_section(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponse:
+    """The Personal statement section, for the learner and for their manager (as above)."""
+    learner, manager = _owner(request, code)
     complete = learner.statement_status == profiles.COMPLETE
     editing = not complete or "update" in request.GET or request.method == "POST"
     form = StatementForm(
@@ -201,13 +219,11 @@ def my_statement(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(
                 request, "Personal statement complete." if done else "Personal statement saved."
             )
-            return redirect(
-                "progress_apply:learner-home" if done else "progress_apply:my-statement"
-            )
+            return redirect(_after_save(learner, manager, "statement", done))
     return render(
         request,
         "progress_apply/section_statement.html",
-        _context(learner, False, form=form, editing=editing),
+        _context(learner, manager, form=form, editing=editing),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -230,6 +246,42 @@ def _qualification_rows(learner: PortalLearner, manager: bool) -> list[dict[str,
     return rows
 
 
+def _qualification_actions(
+    request: AuthenticatedHttpRequest, learner: PortalLearner, manager: bool
+) -> dict[str, Any]:
+    """What the qualifications list offers: the table's edit and delete links and 'Add' only
+    while the section is open; 'Update qualifications' on a completed one (R27)."""
+    by = request.user
+    may_change = profiles.may_change_qualifications(learner, by)
+    is_open = may_change and profiles.qualifications_open(learner, by)
+    return {
+        "may_change": is_open,
+        "may_reopen": may_change and not is_open,
+        "kept_complete": is_open and profiles.manager_keeps_approval(learner, by),
+        "at_maximum": learner.qualifications.count() >= profiles.MAX_QUALIFICATIONS,
+        "maximum_message": profiles.MAXIMUM_REACHED,
+        "add_url": _url("qualification-add", learner, manager),
+        "complete_url": _url("qualifications-complete", learner, manager),
+        "reopen_url": _url("qualifications-reopen", learner, manager),
+    }
+
+
+def _refused(
+    request: AuthenticatedHttpRequest,
+    learner: PortalLearner,
+    manager: bool,
+    *,
+    adding: bool = False,
+) -> HttpResponse | None:
+    """Back to the list with the reason, when the user may not change the qualifications now
+    (the links are hidden then; this answers a page reached anyway)."""
+    refusal = profiles.qualification_refusal(learner, request.user, adding=adding)
+    if refusal is None:
+        return None
+    messages.error(request, refusal)
+    return redirect(_back(learner, manager, "qualifications"))
+
+
 @login_required
 def qualifications(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponse:
     learner, manager = _owner(request, code)
@@ -242,20 +294,38 @@ def qualifications(request: AuthenticatedHttpRequest, code: str | None = None) -
             learner,
             False,
             rows=_qualification_rows(learner, False),
-            may_change=profiles.may_change_qualifications(learner, request.user),
-            add_url=_url("qualification-add", learner, False),
-            complete_url=_url("qualifications-complete", learner, False),
+            **_qualification_actions(request, learner, False),
         ),
     )
+
+
+@require_POST
+@login_required
+def qualifications_reopen(
+    request: AuthenticatedHttpRequest, code: str | None = None
+) -> HttpResponse:
+    """'Update qualifications': a completed section opens again (R27, R28)."""
+    learner, manager = _owner(request, code)
+    try:
+        profiles.section_reopen(learner=learner, by=request.user, section="qualifications")
+    except RuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            "You can change the qualifications now. Mark them complete again when you have "
+            "finished.",
+        )
+    return redirect(_back(learner, manager, "qualifications"))
 
 
 @login_required
 def qualification_add(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponse:
     """S15: choose the type; the next page is that type's template."""
     learner, manager = _owner(request, code)
-    if not profiles.may_change_qualifications(learner, request.user):
-        messages.error(request, profiles.MANAGER_ADDS)
-        return redirect(_back(learner, manager, "qualifications"))
+    refused = _refused(request, learner, manager, adding=True)
+    if refused:
+        return refused
     form = QualificationTypeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["type"]
@@ -275,8 +345,11 @@ def qualification_template(
     """S16 (?type=<id> from S15): subject, completion date and grades of the chosen type;
     Save / Save and add another qualification."""
     learner, manager = _owner(request, code)
+    refused = _refused(request, learner, manager, adding=request.method != "POST")
+    if refused:
+        return refused
     type_id = request.GET.get("type", "")
-    if not type_id.isdigit():
+    if not type_id.isdigit() or len(type_id) > 9:  # a key the database can hold
         return redirect(_url("qualification-add", learner, manager))
     kind = get_object_or_404(QualificationType, pk=int(type_id))
     form = QualificationForm(request.POST or None, qualification_type=kind)
@@ -286,7 +359,7 @@ def qualification_template(
                 learner=learner, by=request.user, values=form.cleaned_data["values"]
             )
         except RuleError as error:
-            form.add_error(None, error.message)
+            form.add_error("subject", error.message)
         else:
             messages.success(request, f"{kind} {form.cleaned_data['subject']} added.")
             if "another" in request.POST:
@@ -301,6 +374,9 @@ def qualification_edit(
 ) -> HttpResponse:
     learner, manager = _owner(request, code)
     found = get_object_or_404(learner.qualifications.select_related("type"), code=qualification)
+    refused = _refused(request, learner, manager)
+    if refused:
+        return refused
     initial = {
         "subject": found.subject_id,
         "predicted_grade": found.predicted_grade_id,
@@ -315,7 +391,7 @@ def qualification_edit(
                 qualification=found, by=request.user, values=form.cleaned_data["values"]
             )
         except RuleError as error:
-            form.add_error(None, error.message)
+            form.add_error("subject", error.message)
         else:
             messages.success(request, f"{found} saved.")
             return redirect(_back(learner, manager, "qualifications"))
@@ -345,13 +421,29 @@ def _template_page(
     )
 
 
-@require_POST
 @login_required
 def qualification_delete(
     request: AuthenticatedHttpRequest, qualification: str, code: str | None = None
 ) -> HttpResponse:
+    """'Are you sure?' (GET), then the delete (POST)."""
     learner, manager = _owner(request, code)
-    found = get_object_or_404(learner.qualifications, code=qualification)
+    found = get_object_or_404(
+        learner.qualifications.select_related("type", "subject"), code=qualification
+    )
+    refused = _refused(request, learner, manager)
+    if refused:
+        return refused
+    if request.method != "POST":
+        return render(
+            request,
+            "progress_apply/qualification_delete.html",
+            _context(
+                learner,
+                manager,
+                qualification=found,
+                back=_back(learner, manager, "qualifications"),
+            ),
+        )
     try:
         profiles.qualification_delete(qualification=found, by=request.user)
     except RuleError as error:
@@ -366,7 +458,6 @@ def my_qualification_edit(request: AuthenticatedHttpRequest, code: str) -> HttpR
     return qualification_edit(request, qualification=code)
 
 
-@require_POST
 @login_required
 def my_qualification_delete(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return qualification_delete(request, qualification=code)
@@ -400,8 +491,11 @@ def reference(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             profiles.reference_save(reference=form.instance, by=request.user, complete=completing)
-        except RuleError as error:
-            form.add_error(None, error.message)
+        except RuleError:
+            for field, message in profiles.reference_problems(
+                form.instance, completing=completing
+            ).items():
+                form.add_error(field, message)
         else:
             messages.success(
                 request, "Reference complete." if completing else "Reference details saved."
@@ -412,6 +506,26 @@ def reference(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "progress_apply/reference_form.html",
         _context(learner, True, form=form, referee=profiles.referee_of(learner, found)),
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def my_reference(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The learner's own view of their reference: what it says only once it is complete and
+    the manager chose 'Display to learner' Yes (R42)."""
+    learner = own_learner(request)
+    seen, found = profiles.reference_seen_by_learner(learner)
+    return render(
+        request,
+        "progress_apply/my_reference.html",
+        _context(
+            learner,
+            False,
+            seen=seen,
+            reference=found,
+            ratings=profiles.reference_ratings(found) if found else [],
+            referee=profiles.referee_of(learner, found) if found else None,
+        ),
     )
 
 
@@ -459,22 +573,20 @@ def provider_settings(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
 def bulk_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     access = request_access(request)
     learners = access.scoped(PortalLearner.objects.all(), LM)
-    groups = access.scoped(LearnerGroup.objects.all(), LM)
+    groups = access.scoped(LearnerGroup.objects.select_related("provider"), LM)
     form = BulkSettingsForm(request.POST or None, groups=groups)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["group"]:
-            chosen = learners.filter(groups=data["group"])
-            where = f"learner group {data['group'].name}"
-        else:
-            chosen = learners.filter(year_group=data["year_group"])
-            where = YearGroup(data["year_group"]).label
+        chosen, where = profiles.settings_learners(
+            learners=learners, group=data["group"], year_group=data["year_group"]
+        )
         changed = profiles.settings_apply(
             learners=chosen,
             sign_off=data["sign_off_profile"] or None,
             manager_adds=data["manager_adds_qualifications"] or None,
         )
-        messages.success(request, f"Settings changed for {changed:,} learners of {where}.")
+        learners_word = "learner" if changed == 1 else "learners"
+        messages.success(request, f"Settings changed for {changed:,} {learners_word} of {where}.")
         return redirect("progress_apply:learners")
     return render(
         request,
@@ -487,31 +599,84 @@ def bulk_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- learner groups (S21, S21a) -------------------------------------------------------------------
 
 
-@role_required(LM)
+def _group_provider(request: AuthenticatedHttpRequest, code: str) -> Provider:
+    """A provider whose groups the user reaches (learner, provider or user manager there):
+    403 without any of those roles, 404 at another provider."""
+    providers = profiles.group_providers(request_access(request))
+    if not providers:
+        raise PermissionDenied
+    for provider in providers:
+        if str(provider.code) == str(code):
+            return provider
+    raise Http404
+
+
+def _created_group(request: AuthenticatedHttpRequest, code: str) -> LearnerGroup:
+    """A group the user may change (a Provider or User Manager at its provider), else 404."""
+    groups = profiles.groups_created_by(request_access(request)).select_related("provider")
+    return get_object_or_404(groups, code=code)
+
+
+@login_required
 def group_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     access = request_access(request)
-    provider = access.provider(LM, str(code))
-    creates = bool({Role.PROVIDER_MANAGER, Role.USER_MANAGER} & access.roles_at(provider))
+    provider = _group_provider(request, code)
+    creates = profiles.creates_groups_at(access, provider)
     form = LearnerGroupForm(request.POST or None, provider=provider) if creates else None
     if request.method == "POST":
         if form is None:
             raise Http404
         if form.is_valid():
-            group = form.save()
-            messages.success(request, f"Learner group {group.name} created.")
-            return redirect("progress_apply:groups", code=provider.code)
-    groups = access.scoped(LearnerGroup.objects.filter(provider=provider), LM)
+            try:
+                with transaction.atomic():
+                    group = form.save()
+            except IntegrityError:  # the same name sent twice at once: the constraint's answer
+                form.add_error("name", GROUP_NAME_TAKEN)
+            else:
+                messages.success(request, f"Learner group {group.name} created.")
+                return redirect("progress_apply:groups", code=provider.code)
+    in_provider = LearnerGroup.objects.filter(provider=provider)
+    groups = in_provider if creates else access.scoped(in_provider, LM)
     return render(
         request,
         "progress_apply/group_list.html",
         {
             "provider": provider,
-            "groups": groups,
+            "groups": groups.prefetch_related("managers"),
             "form": form,
-            "may_associate": profiles.may_associate(access),
+            "creates": creates,
+            "may_associate": access.has(LM) and profiles.may_associate(access),
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def group_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """A Provider or User Manager renames a group and chooses its learner managers (R2, R4)."""
+    group = _created_group(request, code)
+    form = LearnerGroupEditForm(request.POST or None, instance=group, provider=group.provider)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Learner group {group.name} saved.")
+        return redirect("progress_apply:groups", code=group.provider.code)
+    return render(
+        request,
+        "progress_apply/group_edit.html",
+        {"group": group, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def group_delete(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """'Are you sure?' (GET), then the delete (POST), by a Provider or User Manager."""
+    group = _created_group(request, code)
+    if request.method != "POST":
+        return render(request, "progress_apply/group_delete.html", {"group": group})
+    profiles.group_delete(group=group)
+    messages.success(request, f"Learner group {group.name} deleted.")
+    return redirect("progress_apply:groups", code=group.provider.code)
 
 
 @role_required(LM)
@@ -526,8 +691,10 @@ def group_members(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         learners = learners.filter(year_group=group.year_group)
     search = request.GET.get("q", "").strip()[:100]
     if search:
-        learners = learners.filter(user__last_name__istartswith=search) | learners.filter(
-            user__first_name__istartswith=search
+        learners = learners.filter(
+            Q(user__last_name__istartswith=search)
+            | Q(user__first_name__istartswith=search)
+            | Q(user__username__istartswith=search)
         )
     learners = learners.select_related("user").order_by("user__last_name", "user__first_name", "id")
     page = Paginator(learners, 50).get_page(request.GET.get("page"))

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import (
     Exists,
@@ -23,7 +24,7 @@ from django.utils import timezone
 
 from picsweb.access import Access, register_narrowing
 from picsweb.emails import send_templated_email
-from picsweb.models import Role
+from picsweb.models import Provider, Role
 from progress_apply import applications
 from progress_apply.models import (
     REFERENCE_RATINGS,
@@ -37,6 +38,7 @@ from progress_apply.models import (
     Rating,
     Reference,
     SectionStatus,
+    YearGroup,
 )
 from progress_apply.readiness import SECTIONS as SECTIONS
 from progress_apply.readiness import manager_adds_qualifications as manager_adds_qualifications
@@ -46,10 +48,7 @@ from progress_apply.readiness import section_rows as section_rows
 from progress_apply.readiness import section_status as section_status
 from progress_apply.readiness import sign_off_applies as sign_off_applies
 from progress_apply.readiness import with_effective_settings as with_effective_settings
-from progress_apply.rules import RuleError
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
+from progress_apply.rules import RuleError, line_ends
 
 COMPLETE = SectionStatus.COMPLETE
 IN_PROGRESS = SectionStatus.IN_PROGRESS
@@ -62,8 +61,42 @@ SUBJECT_NOT_OF_TYPE = "Choose a subject of this qualification type"
 GRADE_NOT_OF_TYPE = "Choose a grade of this qualification type"
 GRADE_NEEDED = "Enter a predicted grade or an actual grade, or both"
 TOO_MANY = f"A learner can have at most {MAX_QUALIFICATIONS} qualifications"
+MAXIMUM_REACHED = f"You have added the maximum of {MAX_QUALIFICATIONS} qualifications"
+QUALIFICATIONS_CLOSED = (
+    "The qualifications are marked as complete. Select ‘Update qualifications’ to change them."
+)
 STATEMENT_TOO_LONG = f"Your personal statement must be {STATEMENT_MAX:,} characters or fewer"
+STATEMENT_NEEDED = "Write your personal statement before you mark it complete"
+TYPE_NEEDED = "Select a qualification type"
+EARLIEST_COMPLETION = 1950
+COMPLETION_YEARS_AHEAD = 5  # a predicted grade's exam may be a few years away
+
+
+def latest_completion_year() -> int:
+    return timezone.localdate().year + COMPLETION_YEARS_AHEAD
+
+
+def completion_year_message() -> str:
+    return f"Enter a completion year between {EARLIEST_COMPLETION} and {latest_completion_year()}"
+
+
 NOT_READY_TO_APPROVE = "The profile can be approved once every section is complete"
+
+
+def settings_learners(
+    *, learners: QuerySet[PortalLearner], group: LearnerGroup | None, year_group: int | None
+) -> tuple[QuerySet[PortalLearner], str]:
+    """The learners a bulk settings change is for, and how to name them: a learner group, a
+    year group, or the learners of the group in that year group (both chosen)."""
+    if group is not None:
+        learners = learners.filter(groups=group)
+    if year_group is not None:
+        learners = learners.filter(year_group=year_group)
+    year = YearGroup(year_group).label if year_group is not None else ""
+    if group is None:
+        return learners, year
+    where = f"learner group {group.name} ({group.provider.name})"
+    return learners, f"{where} in {year}" if year else where
 
 
 def settings_apply(
@@ -138,13 +171,29 @@ def _is_learner(learner: PortalLearner, by: User) -> bool:
     return by.pk == learner.user_id
 
 
+def manager_keeps_approval(learner: PortalLearner, by: User) -> bool:
+    """Whether a change by `by` leaves the learner's sections as they are: a manager's change
+    to an approved profile.
+
+    The seed (§5.6, R36) un-approves a profile when the learner changes it; a manager's own
+    change does not (R36 D: the manager reviews and amends the sections, then approves, and
+    may amend again after). An approved profile has every section complete (R32,
+    `profile_ready`), so a manager's change to one keeps its section Complete: reopening it
+    would leave a profile "approved" with a section In progress, which is neither. A
+    manager who wants the learner to look again uses 'Un-approve profile' (R37)."""
+    return not _is_learner(learner, by) and learner.approved_at is not None
+
+
 def _touched(learner: PortalLearner, by: User, section: str) -> list[str]:
-    """A change to `section`: it is open again (in progress), and a learner's own change
-    un-approves the profile (R36). Returns the fields changed, for save()."""
+    """A change to `section`: it is open again (in progress, R28), and a learner's own
+    change un-approves the profile (R36); a manager's change to an approved profile keeps
+    both (`manager_keeps_approval`). Returns the fields changed, for save()."""
+    if manager_keeps_approval(learner, by):
+        return []
     field = SECTIONS[section][0]
     setattr(learner, field, IN_PROGRESS)
     fields = [field]
-    if _is_learner(learner, by) and learner.approved_at is not None:
+    if learner.approved_at is not None:
         learner.approved_at = None
         learner.approved_by = None
         fields += ["approved_at", "approved_by"]
@@ -182,23 +231,27 @@ def personal_details_save(
         fields = _touched(learner, by, "personal")
         if complete:
             learner.personal_status = COMPLETE
-        learner.save(update_fields=[*values, *fields, "updated_at"])
+            fields.append("personal_status")
+        learner.save(update_fields=[*values, *set(fields), "updated_at"])
         if learner.user.email != email:
             learner.user.email = email
             learner.user.save(update_fields=["email"])
 
 
 def statement_save(*, learner: PortalLearner, by: User, text: str, complete: bool) -> None:
-    text = text.strip()
+    text = line_ends(text).strip()  # a new line is one character, as the page counts it
     if len(text) > STATEMENT_MAX:
         raise RuleError(STATEMENT_TOO_LONG)
     learner.personal_statement = text
+    # A manager's change to an approved profile keeps the section complete: not empty, then.
+    complete = complete or manager_keeps_approval(learner, by)
     fields = _touched(learner, by, "statement")
     if complete:
         if not text:
-            raise RuleError("Write your personal statement before you mark it complete")
+            raise RuleError(STATEMENT_NEEDED)
         learner.statement_status = COMPLETE
-    learner.save(update_fields=["personal_statement", *fields, "updated_at"])
+        fields.append("statement_status")
+    learner.save(update_fields=["personal_statement", *set(fields), "updated_at"])
 
 
 # --- qualifications (R25, R29-R31) --------------------------------------------------------------
@@ -232,12 +285,55 @@ def may_change_qualifications(learner: PortalLearner, by: User) -> bool:
     return not (_is_learner(learner, by) and manager_adds_qualifications(learner))
 
 
-def _check(learner: PortalLearner, by: User, values: QualificationValues) -> None:
+def qualifications_open(learner: PortalLearner, by: User) -> bool:
+    """Whether qualifications may be added, changed or deleted now: a completed section is
+    read-only until 'Update qualifications' reopens it (R27, R28), except to a manager on an
+    approved profile, whose change keeps the section complete (`manager_keeps_approval`)."""
+    return learner.qualifications_status != COMPLETE or manager_keeps_approval(learner, by)
+
+
+def qualification_refusal(learner: PortalLearner, by: User, *, adding: bool = False) -> str | None:
+    """Why `by` may not change the learner's qualifications now (None: they may). The pages
+    hide what this refuses, and refuse it with this message when reached anyway."""
     if not may_change_qualifications(learner, by):
+        return MANAGER_ADDS
+    if not qualifications_open(learner, by):
+        return QUALIFICATIONS_CLOSED
+    if adding and learner.qualifications.count() >= MAX_QUALIFICATIONS:
+        return MAXIMUM_REACHED if _is_learner(learner, by) else TOO_MANY
+    return None
+
+
+def section_reopen(*, learner: PortalLearner, by: User, section: str) -> None:
+    """'Update' on a completed section: it is open to changes again (R27, R28); the learner
+    reopening their approved profile un-approves it (R36)."""
+    if section == "qualifications" and not may_change_qualifications(learner, by):
         raise RuleError(MANAGER_ADDS)
+    learner.save(update_fields=[*_touched(learner, by, section), "updated_at"])
+
+
+def _check(learner: PortalLearner, by: User, values: QualificationValues) -> None:
+    refusal = qualification_refusal(learner, by)
+    if refusal:
+        raise RuleError(refusal)
     problems = qualification_problems(values)
     if problems:
         raise RuleError(next(iter(problems.values())))
+
+
+def _duplicate(learner: PortalLearner, values: QualificationValues, *, but: int | None) -> None:
+    """The same type, subject and completion month twice (a double click, a form sent again)
+    is one qualification: refused with what is there already."""
+    same = learner.qualifications.filter(
+        type=values.type, subject=values.subject, completed_on=values.completed_on
+    )
+    if but is not None:
+        same = same.exclude(pk=but)
+    if same.exists():
+        when = f" completed {values.completed_on:%B %Y}" if values.completed_on else ""
+        raise RuleError(
+            f"{values.type} {values.subject}{when} is already in the list: change that one instead"
+        )
 
 
 def qualification_add(
@@ -245,9 +341,11 @@ def qualification_add(
 ) -> Qualification:
     _check(learner, by, values)
     with transaction.atomic():
+        # One add at a time per learner, so two sent at once count and compare correctly.
         PortalLearner.objects.select_for_update().filter(pk=learner.pk).first()
         if learner.qualifications.count() >= MAX_QUALIFICATIONS:
             raise RuleError(TOO_MANY)
+        _duplicate(learner, values, but=None)
         qualification = Qualification.objects.create(
             learner=learner,
             added_by=by,
@@ -264,6 +362,8 @@ def qualification_update(
     learner = qualification.learner
     _check(learner, by, values)
     with transaction.atomic():
+        PortalLearner.objects.select_for_update().filter(pk=learner.pk).first()
+        _duplicate(learner, values, but=qualification.pk)
         for name, value in vars(values).items():
             setattr(qualification, name, value)
         # Verified only while every change came from a manager.
@@ -274,8 +374,9 @@ def qualification_update(
 
 def qualification_delete(*, qualification: Qualification, by: User) -> None:
     learner = qualification.learner
-    if not may_change_qualifications(learner, by):
-        raise RuleError(MANAGER_ADDS)
+    refusal = qualification_refusal(learner, by)
+    if refusal:
+        raise RuleError(refusal)
     with transaction.atomic():
         qualification.delete()
         learner.save(update_fields=[*_touched(learner, by, "qualifications"), "updated_at"])
@@ -315,9 +416,14 @@ def profile_unapprove(*, learner: PortalLearner, by: User) -> None:
 # --- references (R38-R42) -----------------------------------------------------------------------
 
 BELOW = {Rating.BELOW_AVERAGE, Rating.POOR}
+REFERENCE_DETAILS_MAX = 2000  # characters of each details box
+REFERENCE_DETAILS_TOO_LONG = f"Details must be {REFERENCE_DETAILS_MAX:,} characters or fewer"
 RATING_DETAILS_NEEDED = "Give details of the ratings below average"
 SUPPORT_DETAILS_NEEDED = "Give details of the additional support required"
-REFERENCE_INCOMPLETE = "Answer every question before you complete the reference"
+# Completing the reference asks for every answer (R39): a message for each one missing.
+ATTENDANCE_NEEDED = "Enter the attendance before you complete the reference"
+RATING_NEEDED = "Choose a rating for"  # + the question, e.g. "... for Punctuality"
+SUPPORT_NEEDED = "Select whether additional support is required"
 ATTENDANCE = "Attendance must be a whole number from 0 to 100"
 
 
@@ -335,14 +441,18 @@ def reference_problems(reference: Reference, *, completing: bool) -> dict[str, s
         problems["rating_details"] = RATING_DETAILS_NEEDED
     if reference.support_required and not reference.support_details.strip():
         problems["support_details"] = SUPPORT_DETAILS_NEEDED
+    for name in ("rating_details", "support_details"):
+        if len(getattr(reference, name)) > REFERENCE_DETAILS_MAX:
+            problems[name] = REFERENCE_DETAILS_TOO_LONG
     if completing:
-        for name in REFERENCE_RATINGS:
-            if not getattr(reference, name):
-                problems.setdefault(name, REFERENCE_INCOMPLETE)
+        # One message a question left unanswered, naming it (not one sentence eleven times).
         if reference.attendance is None:
-            problems.setdefault("attendance", REFERENCE_INCOMPLETE)
+            problems.setdefault("attendance", ATTENDANCE_NEEDED)
+        for name, label in REFERENCE_RATINGS.items():
+            if not getattr(reference, name):
+                problems.setdefault(name, f"{RATING_NEEDED} {label}")
         if reference.support_required is None:
-            problems.setdefault("support_required", REFERENCE_INCOMPLETE)
+            problems.setdefault("support_required", SUPPORT_NEEDED)
     return problems
 
 
@@ -358,6 +468,27 @@ def reference_save(*, reference: Reference, by: User, complete: bool) -> None:
     reference.save()
     if complete:
         applications.applications_attach_reference(learner=reference.learner)
+
+
+def reference_seen_by_learner(learner: PortalLearner) -> tuple[str, Reference | None]:
+    """What the learner sees of their reference (R42): ("none", None) while there is none or
+    only a draft; ("hidden", None) once complete, when 'Display to learner' is No (that it
+    exists, not what it says); ("shown", the reference) once complete and displayed."""
+    found = Reference.objects.filter(learner=learner, completed_at__isnull=False).first()
+    if found is None:
+        return "none", None
+    if not found.display_to_learner:
+        return "hidden", None
+    return "shown", found
+
+
+def reference_ratings(reference: Reference) -> list[tuple[str, str]]:
+    """(question, the rating as read) of the nine ratings, in the form's order."""
+    labels = dict(Rating.choices)
+    return [
+        (label, str(labels.get(getattr(reference, name), "Not given")))
+        for name, label in REFERENCE_RATINGS.items()
+    ]
 
 
 # --- learner groups (R2-R5) ---------------------------------------------------------------------
@@ -381,9 +512,66 @@ def _group_narrowing(access: Access, learners: QuerySet[Any]) -> QuerySet[Any]:
 register_narrowing(PortalLearner, Role.LEARNER_MANAGER, _group_narrowing)
 
 
+def _own_groups_narrowing(access: Access, groups: QuerySet[Any]) -> QuerySet[Any]:
+    """The groups themselves, by the same rule: a learner manager assigned to groups at a
+    provider sees only their own groups there (the groups page, the bulk settings' choice);
+    at a provider where they are in no group, every group."""
+    user: Any = access.user
+    providers_with_groups = groups_managed_by(user).values("provider_id")
+    theirs = LearnerGroup.managers.through.objects.filter(
+        learnergroup_id=OuterRef("pk"), user_id=user.pk
+    )
+    return groups.filter(~Q(provider_id__in=providers_with_groups) | Q(Exists(theirs)))
+
+
+register_narrowing(LearnerGroup, Role.LEARNER_MANAGER, _own_groups_narrowing)
+
+
+# R4 (seed §8): "Learner groups are created by either a Provider Manager or a User Manager";
+# learner managers see them and (R3) tick learners in or out.
+GROUP_CREATORS = (Role.PROVIDER_MANAGER, Role.USER_MANAGER)
+GROUP_ROLES = (Role.LEARNER_MANAGER, *GROUP_CREATORS)
+
+
+def group_providers(access: Access) -> list[Provider]:
+    """The providers whose learner groups the user reaches: where they hold any of the
+    learner, provider or user manager roles, by name."""
+    found = {p.pk: p for role in GROUP_ROLES for p in access.providers(role)}
+    return sorted(found.values(), key=lambda p: p.name)
+
+
+def creates_groups_at(access: Access, provider: Provider) -> bool:
+    return bool(set(GROUP_CREATORS) & access.roles_at(provider))
+
+
+def groups_created_by(access: Access) -> QuerySet[LearnerGroup]:
+    """The groups a Provider or User Manager may change: every group of their providers."""
+    ids = {pk for role in GROUP_CREATORS for pk in access.provider_ids(role)}
+    return LearnerGroup.objects.filter(provider_id__in=ids)
+
+
+def group_manager_choices(provider: Provider) -> QuerySet[User]:
+    """Who may be made a manager of a group: the provider's learner managers."""
+    return (
+        User.objects.filter(
+            memberships__provider=provider,
+            memberships__role=Role.LEARNER_MANAGER,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
 def may_associate(access: Access) -> bool:
     """Only a learner manager in no group ticks learners in or out of groups (R3)."""
     return not groups_managed_by(access.user).exists()  # type: ignore[arg-type]
+
+
+def group_delete(*, group: LearnerGroup) -> None:
+    """A group goes; its learners and managers stay (a manager of no group left sees every
+    learner of the provider again, R2)."""
+    group.delete()
 
 
 def group_set_member(*, group: LearnerGroup, learner: PortalLearner, member: bool) -> None:

@@ -537,9 +537,13 @@ class QualificationWorkbookImport(ImportSpec):
             ],
             batch_size=5000,
         )
-        PortalLearner.objects.filter(pk__in=ids).update(
-            qualifications_status=SectionStatus.IN_PROGRESS, updated_at=timezone.now()
+        # The section opens again (R28), but not on an approved profile: a manager's change
+        # keeps it approved and so complete (profiles.manager_keeps_approval).
+        now = timezone.now()
+        PortalLearner.objects.filter(pk__in=ids, approved_at__isnull=True).update(
+            qualifications_status=SectionStatus.IN_PROGRESS, updated_at=now
         )
+        PortalLearner.objects.filter(pk__in=ids, approved_at__isnull=False).update(updated_at=now)
 
     def undo(self, batch: ImportBatch) -> None:
         """Puts back each learner's qualifications as they were, unless a profile changed

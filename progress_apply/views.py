@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Upper
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from picsweb.access import request_access, role_required
 from picsweb.accounts import email_within_rate_limit
-from picsweb.models import Provider, Role
+from picsweb.models import Role
 from picsweb.typing import AuthenticatedHttpRequest
 from progress_apply import profiles, services
 from progress_apply.forms import (
@@ -54,10 +55,26 @@ def _learner(request: AuthenticatedHttpRequest, code: str) -> PortalLearner:
 # --- dashboard and the learner list ----------------------------------------------------------
 
 
-@role_required(LM)
+@login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    counts = services.dashboard_counts(_learners(request))
-    return render(request, "progress_apply/dashboard.html", {"counts": counts})
+    """The portal's home for staff: a part for each of the learner, provider and user
+    manager roles the user holds (seed §4: "an overview of the role that you have")."""
+    access = request_access(request)
+    group_providers = profiles.group_providers(access)
+    if not group_providers:
+        raise PermissionDenied
+    counts = services.dashboard_counts(_learners(request)) if access.has(LM) else None
+    return render(
+        request,
+        "progress_apply/dashboard.html",
+        {
+            "counts": counts,
+            "settings_providers": access.providers(Role.PROVIDER_MANAGER),
+            "staff_providers": access.providers(Role.USER_MANAGER),
+            "group_providers": group_providers,
+            "creates_groups": any(access.has(role) for role in profiles.GROUP_CREATORS),
+        },
+    )
 
 
 @role_required(LM)
@@ -90,17 +107,29 @@ def learner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@role_required(LM)
+@login_required
 def provider_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    providers = request_access(request).scoped(Provider.objects.all(), LM)
+    """The providers where the user is a learner, provider or user manager, with what each
+    role lets them open there."""
+    access = request_access(request)
+    providers = profiles.group_providers(access)
+    if not providers:
+        raise PermissionDenied
     counts = dict(
         _learners(request).values("provider").annotate(n=Count("id")).values_list("provider", "n")
     )
-    rows = [(provider, counts.get(provider.pk, 0)) for provider in providers.order_by("name")]
-    settings_for = set(request_access(request).provider_ids(Role.PROVIDER_MANAGER))
-    return render(
-        request, "progress_apply/provider_list.html", {"rows": rows, "settings_for": settings_for}
-    )
+    learners_at = set(access.provider_ids(LM))
+    settings_at = set(access.provider_ids(Role.PROVIDER_MANAGER))
+    rows = [
+        {
+            "provider": provider,
+            "count": counts.get(provider.pk, 0) if provider.pk in learners_at else None,
+            "learners": provider.pk in learners_at,
+            "settings": provider.pk in settings_at,
+        }
+        for provider in providers
+    ]
+    return render(request, "progress_apply/provider_list.html", {"rows": rows})
 
 
 # --- one learner -------------------------------------------------------------------------------

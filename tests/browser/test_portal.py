@@ -1,6 +1,8 @@
 """The portal end to end (issue 14): a learner manager creates a learner, the learner logs in,
 is made to choose a password, and leaves "Learners who have not logged on"."""
 
+import re
+
 from playwright.sync_api import expect
 
 from picsweb.models import Role
@@ -101,7 +103,9 @@ def test_a_learner_completes_a_profile_and_a_manager_writes_the_reference_and_ap
     learner.get_by_role("button", name="I have added all of my qualifications").click()
 
     learner.get_by_role("link", name="Personal statement").last.click()
-    learner.get_by_label("Your personal statement").fill("I like building things.")
+    learner.get_by_label("Your personal statement").fill("I like building things.\nAnd maths.")
+    # The GOV.UK character count: a new line is one character, as the server counts it.
+    expect(learner.get_by_text(re.compile(r"You have 3,?966 characters remaining"))).to_be_visible()
     learner.get_by_role("button", name="Save and mark as complete").click()
     expect(learner.get_by_text("Personal statement complete.")).to_be_visible()
     expect(learner.get_by_text("waiting for your learner manager to approve it")).to_be_visible()
