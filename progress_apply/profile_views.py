@@ -175,7 +175,7 @@ def personal_section(request: AuthenticatedHttpRequest, code: str | None = None)
         request.POST or None, initial={**initial, "email": learner.user.email}
     )
     if request.method == "POST" and form.is_valid():
-        done = "complete" in request.POST
+        done = bool(request.POST.get("complete"))
         profiles.personal_details_save(
             learner=learner,
             by=request.user,
@@ -205,7 +205,7 @@ def statement_section(request: AuthenticatedHttpRequest, code: str | None = None
         request.POST or None, initial={"personal_statement": learner.personal_statement}
     )
     if request.method == "POST" and form.is_valid():
-        done = "complete" in request.POST
+        done = bool(request.POST.get("complete"))
         try:
             profiles.statement_save(
                 learner=learner,
@@ -486,7 +486,7 @@ def qualifications_complete(
 def reference(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     learner, _ = _owner(request, code)
     found = profiles.reference_for(learner)
-    completing = "complete" in request.POST
+    completing = bool(request.POST.get("complete"))
     form = ReferenceForm(request.POST or None, instance=found, completing=completing)
     if request.method == "POST" and form.is_valid():
         try:

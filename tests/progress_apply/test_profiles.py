@@ -606,3 +606,9 @@ def test_group_membership_ignores_codes_that_are_not_uuids(personas, manager):
     group = LearnerGroup.objects.create(provider=personas.provider, name="Gifted")
     response = manager.post(f"/apply/groups/{group.code}/", {"shown": ["not-a-uuid"]})
     assert response.status_code == 302 and not group.learners.exists()
+
+
+def test_an_empty_complete_field_saves_a_draft_not_a_completed_reference(learner, manager):
+    data = {**_reference(), "complete": "", "save": "1"}
+    assert manager.post(f"/apply/learners/{learner.code}/reference/", data).status_code == 302
+    assert Reference.objects.get(learner=learner).completed_at is None
