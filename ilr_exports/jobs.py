@@ -65,6 +65,16 @@ def _provider_learners(provider: Provider) -> QuerySet[Learner]:
     return Learner.objects.filter(provider=provider)
 
 
+def _export_page(job: Job) -> str:
+    """The export's own page (its status, download and learners left out)."""
+    from django.urls import reverse
+
+    export = IlrExport.objects.filter(job=job).first()
+    if export is None:
+        return reverse("jobs:detail", kwargs={"code": job.code})
+    return reverse("ilr_exports:detail", kwargs={"code": export.code})
+
+
 ILR_EXPORT = exports.register_export(
     exports.ExportSpec(
         kind=GENERATE,
@@ -74,6 +84,7 @@ ILR_EXPORT = exports.register_export(
         run=run_generate,
         report_template="ilr_exports/_report.html",
         direct=False,  # validated against the XSD, with a serial: always a job
+        page=_export_page,
     )
 )
 

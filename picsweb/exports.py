@@ -56,6 +56,7 @@ class ExportSpec:
     queue: str = "exports"
     report_template: str = ""  # the job page's partial for job.report
     direct: bool = True  # small selections download at once (False: always a job)
+    page: Callable[[Job], str] | None = None  # the page of what the job makes (JobKind.page)
 
     def __post_init__(self) -> None:
         if (self.run is None) == (self.write is None or self.file_name is None):
@@ -80,6 +81,7 @@ def register_export(spec: ExportSpec) -> ExportSpec:
             run=spec.run or _run_export,
             also_roles=spec.also_roles,
             report_template=spec.report_template,
+            page=spec.page,
         )
     )
     return spec

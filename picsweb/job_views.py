@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from picsweb.access import request_access
-from picsweb.jobs import get_kind
+from picsweb.jobs import get_kind, job_page
 from picsweb.models import Job
 from picsweb.typing import AuthenticatedHttpRequest
 
@@ -37,6 +37,7 @@ def job_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             "label": kind.label,
             "report_template": kind.report_template,
             "retention_days": settings.FILE_RETENTION_DAYS,
+            "made_page": job_page(job) if kind.page else "",
         },
     )
 

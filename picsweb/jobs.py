@@ -75,6 +75,9 @@ class JobKind:
     also_roles: tuple[Role, ...] = ()
     # What the owner must do once it succeeds (the email says it), e.g. confirm an import.
     next_step: str = ""
+    # The page of what the job made (an ILR export's page), where the email sends the owner;
+    # None: the job's own page.
+    page: Callable[[Job], str] | None = None
 
     @property
     def roles(self) -> tuple[Role, ...]:
@@ -366,6 +369,12 @@ def short_file_name(name: str, limit: int = 100) -> str:
     return name[: limit - len(end) - 1] + "…" + end
 
 
+def job_page(job: Job) -> str:
+    """Where the owner follows the job: the page of what it makes, else the job's page."""
+    page = get_kind(job.kind).page
+    return page(job) if page else reverse("jobs:detail", kwargs={"code": job.code})
+
+
 def _email_owner(job: Job) -> None:
     if not job.owner.email:
         return
@@ -377,6 +386,6 @@ def _email_owner(job: Job) -> None:
             "job": job,
             "label": get_kind(job.kind).label,
             "next_step": get_kind(job.kind).next_step,
-            "path": reverse("jobs:detail", kwargs={"code": job.code}),
+            "path": job_page(job),
         },
     )
