@@ -16,6 +16,7 @@ from learners.filters import MORE_FILTERS, PAGE_SIZES, SORT_LABELS, SORTS, Learn
 from learners.models import Learner, LearningDelivery, Provider, Role
 from learners.services import learner_list_page, provider_choice_lists
 from picsweb.access import request_access, role_required
+from picsweb.navigation import list_query
 from picsweb.selection import SelectionError, resolve_selection
 from picsweb.typing import AuthenticatedHttpRequest
 
@@ -144,5 +145,6 @@ def learner_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRe
             "employment": employment,
             "tags": learner.tags.all(),
             "as_changes": learner.as_changes.select_related("changed_by")[:10],
+            "back": list_query(request, f"provider={learner.provider.code}"),
         },
     )

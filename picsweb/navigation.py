@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.http import HttpRequest, QueryDict
+
 from picsweb.models import Role
 
 
@@ -32,3 +34,13 @@ def items_for(roles: set[Role]) -> list[NavItem]:
         if item.role in roles:
             found.setdefault(item.url_name, item)
     return list(found.values())
+
+
+def list_query(request: HttpRequest, default: str) -> str:
+    """The query string of the list a page was opened from (its `back` parameter, re-encoded
+    so only a query string goes back into a link), else `default`: filters and page survive a
+    visit to a record and a save."""
+    raw = request.GET.get("back", "")
+    if not raw:
+        return default
+    return QueryDict(raw[:2000]).urlencode() or default

@@ -16,6 +16,7 @@ from learners.models import Provider, Role
 from picsweb.access import role_required
 from picsweb.exports import export_start
 from picsweb.imports.views import import_upload
+from picsweb.navigation import list_query
 from picsweb.selection import SelectionError, resolve_selection
 from picsweb.typing import AuthenticatedHttpRequest
 from regcert.columns import COLUMNS
@@ -100,11 +101,12 @@ def registration_edit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Htt
         Registration.objects.select_related("learner"), Role.MANAGE_REGCERT, code=code
     )
     form = RegistrationForm(request.POST or None, instance=record)
+    back = list_query(request, f"provider={record.learner.provider.code}")
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "The registration is saved.")
-        return redirect(f"/regcert/?provider={record.learner.provider.code}")
-    return render(request, "regcert/edit.html", {"form": form, "record": record})
+        return redirect(f"/regcert/?{back}")
+    return render(request, "regcert/edit.html", {"form": form, "record": record, "back": back})
 
 
 @role_required(*REGCERT.roles)

@@ -339,3 +339,28 @@ def test_a_refused_undo_names_the_records_as_the_user_knows_them(personas, learn
     page = response.content.decode()
     assert f"ULN 1748529632 (LRN LRN1), qualification {QUAL}" in page
     assert f"cannot be undone: {existing.pk}." not in page
+
+
+def test_the_list_s_filters_and_page_survive_an_edit_and_a_visit_to_the_learner(
+    personas, learner, uploader
+):
+    from urllib.parse import quote
+
+    record = Registration.objects.create(learner=learner, qualification_number=QUAL)
+    query = f"provider={personas.provider.code}&status=Not+registered&page=2"
+    listed = uploader.get(f"/regcert/?{query}").content.decode()
+    assert f"?back={quote(query, safe='')}" in listed  # the Edit link carries the list's query
+    back = quote(query, safe="")
+    page = uploader.get(f"/regcert/{record.code}/edit/?back={back}").content.decode()
+    assert "status=Not+registered&amp;page=2" in page  # the back link
+    saved = uploader.post(
+        f"/regcert/{record.code}/edit/?back={back}",
+        {"status": "Exempt", "registration_number": ""},
+    )
+    assert saved["Location"] == f"/regcert/?{query}"
+    # Only a query string goes back into the link, whatever is sent.
+    odd = uploader.get(f"/regcert/{record.code}/edit/?back=//evil.example/x").content.decode()
+    assert 'href="/regcert/?%2F%2Fevil.example%2Fx=' in odd
+    viewer = personas.client_for(personas.by_role[Role.LEARNER_LIST])
+    detail = viewer.get(f"/learners/{learner.code}/?back={back}").content.decode()
+    assert f'href="/learners/?{query.replace("&", "&amp;")}"' in detail
