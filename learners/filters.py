@@ -32,6 +32,21 @@ def _aims_with(**lookups: Any) -> Exists:
     return Exists(LearningDelivery.objects.filter(learner=OuterRef("pk"), **lookups))
 
 
+def learner_search(value: str, path: str = "") -> Q:
+    """The one learner search of every list: a ULN (10 digits), an LRN, or names — each word
+    the start of a given or family name, in either order ("Isla Ahmed", "ahmed isla"). `path`
+    reaches the learner from another model ("learner__")."""
+    value = value.strip()
+    if value.isdigit() and len(value) == 10:
+        return Q(**{f"{path}uln": value})
+    by_name = Q()
+    for token in value.split():
+        by_name &= Q(**{f"{path}family_name__istartswith": token}) | Q(
+            **{f"{path}given_names__istartswith": token}
+        )
+    return Q(**{f"{path}lrn__in": {value, value.upper()}}) | by_name
+
+
 class LearnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
@@ -89,12 +104,7 @@ class LearnerFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        if value.isdigit() and len(value) == 10:
-            return queryset.filter(uln=value)
-        by_name = Q()
-        for token in value.split():
-            by_name &= Q(family_name__istartswith=token) | Q(given_names__istartswith=token)
-        return queryset.filter(Q(lrn__in={value, value.upper()}) | by_name)
+        return queryset.filter(learner_search(value))
 
     def filter_subcontractor(
         self, queryset: QuerySet[Learner], name: str, value: int

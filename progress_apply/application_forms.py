@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 
+from picsweb.forms import GovukDateField
 from picsweb.models import Provider
 from progress_apply.applications import CONDITIONS_NEEDED, STATEMENT_MAX
 from progress_apply.models import Application, Course
 
 CONDITIONS_MAX = 2000
+TEXT_MAX = 5000  # a course's description and entry requirements
 
 
 def _one_line_breaks(text: str) -> str:
@@ -99,8 +103,8 @@ class CourseForm(forms.ModelForm):  # type: ignore[type-arg]
             "entry_requirements",
             "is_open",
         ]
+        field_classes = {"start_date": GovukDateField}
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 5}),
             "entry_requirements": forms.Textarea(attrs={"rows": 3}),
         }
@@ -111,15 +115,26 @@ class CourseForm(forms.ModelForm):  # type: ignore[type-arg]
         field.queryset = Provider.objects.filter(pk__in=[p.pk for p in providers])  # type: ignore[attr-defined]
         field.empty_label = None  # type: ignore[attr-defined]
         self.fields["qualification_type"].empty_label = "None"  # type: ignore[attr-defined]
+        field.error_messages["required"] = "Choose the provider that runs the course"
         self.fields["title"].error_messages["required"] = "Enter the course title"
-        self.fields["start_date"].error_messages = {
-            "required": "Enter the start date",
-            "invalid": "Enter the start date as a real date, for example 1 September 2027",
-        }
+        self.fields["start_date"].required = True
         self.fields["duration_months"].error_messages = {
             "required": "Enter the duration in months",
             "invalid": "Enter the duration as a whole number of months",
+            "min_value": "Enter a duration from 1 to 120 months",
         }
+        for name in ("description", "entry_requirements"):
+            self.fields[name].validators.append(MaxLengthValidator(TEXT_MAX))
+            self.fields[name].error_messages["max_length"] = (
+                f"{self.fields[name].label} must be {TEXT_MAX:,} characters or fewer"
+            )
+
+    def clean_start_date(self) -> date:
+        start: date = self.cleaned_data["start_date"]
+        today = date.today()
+        if not today.replace(year=today.year - 1) <= start <= today.replace(year=today.year + 5):
+            raise forms.ValidationError("Enter a start date from a year ago to five years ahead")
+        return start
 
     def clean_venue_postcode(self) -> str:
         from learners.identifiers import normalise_postcode, postcode_problem

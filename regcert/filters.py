@@ -3,8 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
+from learners.filters import learner_search
 from learners.models import LearningDelivery
 from picsweb.search import validate_search
 from regcert.models import Registration
@@ -46,12 +47,7 @@ class RegistrationFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(learner__lrn=value)
-            | Q(learner__uln=value)
-            | Q(learner__family_name__istartswith=value)
-            | Q(learner__given_names__istartswith=value)
-        )
+        return queryset.filter(learner_search(value, "learner__"))
 
     def filter_awarding(self, queryset: QuerySet[Registration], name: str, value: str) -> Any:
         aims = LearningDelivery.objects.filter(

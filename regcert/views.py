@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from learners.models import Provider, Role
 from picsweb.access import role_required
 from picsweb.exports import export_start
+from picsweb.forms import GovukDateField
 from picsweb.imports.views import import_upload
 from picsweb.navigation import list_query
 from picsweb.selection import SelectionError, resolve_selection
@@ -81,17 +82,27 @@ class RegistrationForm(forms.ModelForm):  # type: ignore[type-arg]
             "certificate_sent_date",
             "postal_tracking_reference",
         ]
-        widgets = {
-            name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-            for name in fields
-            if name.endswith("_date")
-        }
+        field_classes = {name: GovukDateField for name in fields if name.endswith("_date")}
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         status = data.get("status")
         if status in Registration.NEEDS_REGISTRATION_NUMBER and not data.get("registration_number"):
-            self.add_error("status", f"{status} needs a registration number.")
+            self.add_error(
+                "registration_number",
+                f"Enter the registration number: {status} needs one (or choose another status).",
+            )
+        registered = data.get("registration_date")
+        for name in (
+            "certificate_claimed_date",
+            "achieved_date",
+            "certificate_received_date",
+            "certificate_sent_date",
+        ):
+            when = data.get(name)
+            if registered and when and when < registered:
+                label = str(self.fields[name].label).lower()
+                self.add_error(name, f"The {label} must be on or after the registration date")
         return data
 
 

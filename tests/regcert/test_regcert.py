@@ -286,7 +286,7 @@ def test_it_edits_a_record_the_only_way_to_remove_a_number(personas, learner, up
     refused = uploader.post(
         f"/regcert/{record.code}/edit/", {"status": "Registered", "registration_number": ""}
     )
-    assert "Registered needs a registration number." in refused.content.decode()
+    assert "Enter the registration number: Registered needs one" in refused.content.decode()
     uploader.post(
         f"/regcert/{record.code}/edit/", {"status": "Not registered", "registration_number": ""}
     )
@@ -364,3 +364,57 @@ def test_the_list_s_filters_and_page_survive_an_edit_and_a_visit_to_the_learner(
     viewer = personas.client_for(personas.by_role[Role.LEARNER_LIST])
     detail = viewer.get(f"/learners/{learner.code}/?back={back}").content.decode()
     assert f'href="/learners/?{query.replace("&", "&amp;")}"' in detail
+
+
+def test_the_search_finds_a_learner_by_both_names_in_either_order(personas, learner, uploader):
+    Registration.objects.create(learner=learner, qualification_number=QUAL)
+    for words in ("Chidi Okafor", "okafor chidi", "Okaf", "1748529632", "LRN1"):
+        page = uploader.get(
+            "/regcert/", {"provider": personas.provider.code, "learner": words}
+        ).content.decode()
+        assert "Chidi Okafor" in page, words
+    page = uploader.get(
+        "/regcert/", {"provider": personas.provider.code, "learner": "Chidi Smith"}
+    ).content.decode()
+    assert "Chidi Okafor" not in page
+
+
+def test_the_edit_form_takes_dates_as_day_month_year_with_plain_messages(
+    personas, learner, uploader
+):
+    record = Registration.objects.create(
+        learner=learner, qualification_number=QUAL, registration_number="R1", status="Registered"
+    )
+    url = f"/regcert/{record.code}/edit/"
+    page = uploader.get(url).content.decode()
+    assert 'type="date"' not in page and 'name="registration_date_0"' in page
+    base = {"status": "Registered", "registration_number": "R1"}
+    dates = {
+        "registration_date_0": "1",
+        "registration_date_1": "9",
+        "registration_date_2": "2025",
+        "achieved_date_0": "31",
+        "achieved_date_1": "8",
+        "achieved_date_2": "2025",
+    }
+    refused = uploader.post(url, {**base, **dates}).content.decode()
+    assert "The achieved date must be on or after the registration date" in refused
+    refused = uploader.post(url, {**base, **dates, "achieved_date_0": "31", "achieved_date_1": "2"})
+    assert (
+        "Enter the achieved date as a real date, for example 27 3 2025" in refused.content.decode()
+    )
+    refused = uploader.post(url, {**base, **dates, "achieved_date_1": ""}).content.decode()
+    assert "The achieved date must include a month" in refused
+    assert 'href="#id_achieved_date_0"' in refused  # the summary links to the first box
+    saved = uploader.post(url, {**base, **dates, "achieved_date_1": "10"})
+    assert saved.status_code == 302
+    record.refresh_from_db()
+    assert (record.registration_date, record.achieved_date) == (
+        date(2025, 9, 1),
+        date(2025, 10, 31),
+    )
+    page = uploader.get(url).content.decode()
+    assert 'name="achieved_date_0" type="text" inputmode="numeric" value="31"' in page
+    missing = uploader.post(url, {**dates, "achieved_date_1": "10", "status": "Registered"})
+    page = missing.content.decode()
+    assert 'href="#id_registration_number"' in page and "needs one" in page
