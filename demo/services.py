@@ -731,6 +731,12 @@ def _make_applications(rng: random.Random) -> None:
             _demo_application(demo.pk, courses[1], Application.Status.OFFERED, now),
         ]
     Application.objects.bulk_create(made, batch_size=2000, ignore_conflicts=True)
+    # Applied the day before they were submitted (auto_now_add dated them today).
+    from django.db.models import F
+
+    Application.objects.filter(submitted_at__isnull=False).update(
+        created_at=F("submitted_at") - timedelta(days=1)
+    )
 
 
 def _demo_application(learner_id: int, course_id: int, status: str, now: Any) -> Any:

@@ -11,18 +11,14 @@ from django.core.validators import MaxLengthValidator
 from picsweb.forms import GovukDateField
 from picsweb.models import Provider
 from progress_apply.applications import CONDITIONS_NEEDED, STATEMENT_MAX
+from progress_apply.forms import PlainTextMixin
 from progress_apply.models import Application, Course
 
 CONDITIONS_MAX = 2000
 TEXT_MAX = 5000  # a course's description and entry requirements
 
 
-def _one_line_breaks(text: str) -> str:
-    # A browser sends a line break as CRLF: count it as one character, as the learner sees it.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-class ApplyForm(forms.Form):
+class ApplyForm(PlainTextMixin, forms.Form):
     statement = forms.CharField(
         label="Why you are applying for this course (optional)",
         help_text=f"What interests you in it and what you would bring. Up to {STATEMENT_MAX:,} "
@@ -32,7 +28,7 @@ class ApplyForm(forms.Form):
     )
 
     def clean_statement(self) -> str:
-        text = _one_line_breaks(self.cleaned_data["statement"]).strip()
+        text: str = self.cleaned_data["statement"].strip()
         if len(text) > STATEMENT_MAX:
             raise forms.ValidationError(
                 f"Your statement must be {STATEMENT_MAX:,} characters or fewer "
@@ -50,7 +46,7 @@ class AnswerForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PlainTextMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Your decision",
         choices=[
@@ -69,10 +65,11 @@ class DecisionForm(forms.Form):
     )
 
     def clean_conditions(self) -> str:
-        text = _one_line_breaks(self.cleaned_data["conditions"]).strip()
+        text: str = self.cleaned_data["conditions"].strip()
         if len(text) > CONDITIONS_MAX:
             raise forms.ValidationError(
-                f"The conditions must be {CONDITIONS_MAX:,} characters or fewer"
+                f"The conditions must be {CONDITIONS_MAX:,} characters or fewer "
+                f"(they have {len(text):,})"
             )
         return text
 
@@ -83,7 +80,7 @@ class DecisionForm(forms.Form):
         return data
 
 
-class CourseForm(forms.ModelForm):  # type: ignore[type-arg]
+class CourseForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     """A provider's course on the small staff page (the admin has the same fields)."""
 
     class Meta:

@@ -39,6 +39,7 @@ def _admission(request: AuthenticatedHttpRequest, code: str) -> Application:
         ADMISSIONS,
         code=code,
         status__in=applications.SEEN_BY_PROVIDER,
+        submitted_at__isnull=False,
     )
     return found
 
@@ -118,6 +119,14 @@ def application(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 @login_required
 def application_withdraw(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     found = _own_application(request, code)
+    if request.method != "POST" and found.status not in applications.WITHDRAWABLE:
+        messages.error(
+            request,
+            applications.NOT_NOW.format(
+                status=f"“{found.get_status_display().lower()}”", action="withdrawn"
+            ),
+        )
+        return redirect("progress_apply:application", code=found.code)
     if request.method == "POST":
         try:
             applications.application_withdraw(application=found)
@@ -173,6 +182,7 @@ def admission(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "form": form,
         "rows": [{"q": q} for q in applications.qualifications_seen(learner)],
         "sections": profiles.section_rows(learner),
+        "signs_off": profiles.sign_off_applies(learner),
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "progress_apply/admission.html", context, status=status)

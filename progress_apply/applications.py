@@ -46,14 +46,22 @@ if TYPE_CHECKING:
 Status = Application.Status
 STATEMENT_MAX = 2000  # characters of the statement for one course
 
-# Who sees which states: the provider never sees an application before it is submitted.
+# Who sees which states: the provider never sees an application that was not submitted
+# (`submitted_to_provider`), even once withdrawn.
 LIVE = [Status.PENDING, Status.SUBMITTED, Status.OFFERED, Status.ACCEPTED, Status.ENROLLED]
 SEEN_BY_PROVIDER = [s for s in Status if s not in (Status.PENDING,)]
 WITHDRAWABLE = [Status.PENDING, Status.SUBMITTED]
 
-WAITING_APPROVAL = "Your learner manager has to approve your profile"
-WAITING_QUALIFICATIONS = "Your learner manager has to add your qualifications"
+# Each completes "sent to the provider as soon as …".
+WAITING_APPROVAL = "your learner manager approves your profile"
+WAITING_QUALIFICATIONS = "your learner manager adds your qualifications and marks them complete"
+WAITING_SECTIONS = "you complete your profile again: {sections}"
 CHANGED = "This application has changed since you opened the page: check its status and try again"
+NOT_NOW = "This application is {status} now, so it cannot be {action}"
+NAME_TOO_LONG = (
+    "The learner's {part} is longer than a learner record holds ({limit} characters): make "
+    "the record by hand with a shortened name"
+)
 CLOSED = "This course is closed for applications"
 ALREADY = "You have already applied for this course"
 SECTIONS_TO_DO = "Complete every section of your profile before you apply"
@@ -86,6 +94,10 @@ def gates(learner: PortalLearner) -> list[str]:
         and learner.qualifications_status != SectionStatus.COMPLETE
     ):
         reasons.append(WAITING_QUALIFICATIONS)
+    # The learner's own sections reopened after applying (or manager-adds turned off).
+    sections = sections_to_complete(learner)
+    if sections:
+        reasons.append(WAITING_SECTIONS.format(sections=", ".join(label for _, label in sections)))
     return reasons
 
 
@@ -139,6 +151,8 @@ def _notify(application: Application, status: str) -> None:
             },
         )
     event = _PROVIDER_EVENTS.get(Status(status))
+    if application.submitted_at is None:
+        event = None  # the provider never heard of it (withdrawn while pending)
     to = _admissions_emails(application) if event else []
     if event and to:
         send_templated_email(
@@ -154,11 +168,23 @@ def _notify(application: Application, status: str) -> None:
 
 
 def _move(
-    application: Application, *, to: str, allowed: Iterable[str], **changes: Any
+    application: Application,
+    *,
+    to: str,
+    allowed: Iterable[str],
+    action: str = "changed",
+    **changes: Any,
 ) -> Application:
-    """Compare-and-set: the status moves only from one of `allowed`; else RuleError(CHANGED)."""
+    """Compare-and-set: the status moves only from one of `allowed`. Refused, the message says
+    why: the application's status does not allow `action`, or it changed meanwhile."""
+    allowed = list(allowed)
+    current = Application.objects.filter(pk=application.pk).values_list("status", flat=True)
+    now_status = current.first()
+    if now_status is not None and now_status not in allowed:
+        label = Status(now_status).label.lower()
+        raise RuleError(NOT_NOW.format(status=f"“{label}”", action=action))
     now = timezone.now()
-    moved = Application.objects.filter(pk=application.pk, status__in=list(allowed)).update(
+    moved = Application.objects.filter(pk=application.pk, status__in=allowed).update(
         status=to, updated_at=now, **changes
     )
     if not moved:
@@ -252,7 +278,9 @@ def applications_submit_cleared(*, learners: QuerySet[PortalLearner]) -> int:
     """Submits the pending applications of those of `learners` whose gates have cleared
     (R34: approving submits every pending application at once). Returns how many."""
     waiting = PortalLearner.objects.filter(
-        pk__in=learners.values("pk"), applications__status=Status.PENDING
+        pk__in=learners.values("pk"),
+        applications__status=Status.PENDING,
+        user__is_active=True,  # a deactivated learner's are withdrawn (A23)
     ).distinct()
     submitted = 0
     for learner in waiting.select_related("user"):
@@ -278,7 +306,18 @@ def applications_submit_cleared(*, learners: QuerySet[PortalLearner]) -> int:
 
 def application_withdraw(*, application: Application) -> Application:
     return _move(
-        application, to=Status.WITHDRAWN, allowed=WITHDRAWABLE, withdrawn_at=timezone.now()
+        application,
+        to=Status.WITHDRAWN,
+        allowed=WITHDRAWABLE,
+        action="withdrawn",
+        withdrawn_at=timezone.now(),
+    )
+
+
+def applications_withdraw_pending(*, learner: PortalLearner) -> int:
+    """A deactivated learner's pending applications are withdrawn: nobody would answer them."""
+    return learner.applications.filter(status=Status.PENDING).update(
+        status=Status.WITHDRAWN, withdrawn_at=timezone.now(), updated_at=timezone.now()
     )
 
 
@@ -287,6 +326,7 @@ def offer_answer(*, application: Application, accept: bool) -> Application:
         application,
         to=Status.ACCEPTED if accept else Status.DECLINED,
         allowed=[Status.OFFERED],
+        action="accepted" if accept else "declined",
         answered_at=timezone.now(),
     )
 
@@ -301,7 +341,11 @@ def application_decide(
     now = timezone.now()
     if not offer:
         return _move(
-            application, to=Status.UNSUCCESSFUL, allowed=[Status.SUBMITTED], decided_at=now
+            application,
+            to=Status.UNSUCCESSFUL,
+            allowed=[Status.SUBMITTED],
+            action="decided again",
+            decided_at=now,
         )
     kind = Application.OfferKind(kind)
     if kind == Application.OfferKind.CONDITIONAL and not conditions.strip():
@@ -310,6 +354,7 @@ def application_decide(
         application,
         to=Status.OFFERED,
         allowed=[Status.SUBMITTED],
+        action="decided again",
         decided_at=now,
         offered_at=now,
         offer_kind=kind,
@@ -319,7 +364,11 @@ def application_decide(
 
 def application_enrol(*, application: Application) -> Application:
     return _move(
-        application, to=Status.ENROLLED, allowed=[Status.ACCEPTED], enrolled_at=timezone.now()
+        application,
+        to=Status.ENROLLED,
+        allowed=[Status.ACCEPTED],
+        action="enrolled",
+        enrolled_at=timezone.now(),
     )
 
 
@@ -356,6 +405,11 @@ def staff_learner_create(*, application: Application, by: User) -> Learner:
     course = application.course
     if course.kind != Course.Kind.APPRENTICESHIP or application.status != Status.ENROLLED:
         raise RuleError(NOT_APPRENTICESHIP)
+    user = application.learner.user
+    for part, value in (("first name", user.first_name), ("last name", user.last_name)):
+        limit = Learner._meta.get_field("given_names").max_length or 100
+        if len(value) > limit:
+            raise RuleError(NAME_TOO_LONG.format(part=part, limit=limit))
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.staff_learner_id is not None:
@@ -393,7 +447,9 @@ def staff_learner_create(*, application: Application, by: User) -> Learner:
 def applications_to(access_providers: list[int]) -> QuerySet[Application]:
     """Applications a receiving provider's staff see (never a pending one)."""
     return Application.objects.filter(
-        course__provider_id__in=access_providers, status__in=SEEN_BY_PROVIDER
+        course__provider_id__in=access_providers,
+        status__in=SEEN_BY_PROVIDER,
+        submitted_at__isnull=False,
     )
 
 

@@ -217,8 +217,7 @@ def section_complete(*, learner: PortalLearner, by: User, section: str) -> None:
         raise RuleError(MANAGER_ADDS)
     setattr(learner, SECTIONS[section][0], COMPLETE)
     learner.save(update_fields=[SECTIONS[section][0], "updated_at"])
-    if section == "qualifications":
-        gates_may_have_cleared(PortalLearner.objects.filter(pk=learner.pk))
+    gates_may_have_cleared(PortalLearner.objects.filter(pk=learner.pk))
 
 
 def personal_details_save(
@@ -236,6 +235,8 @@ def personal_details_save(
         if learner.user.email != email:
             learner.user.email = email
             learner.user.save(update_fields=["email"])
+    if complete:
+        gates_may_have_cleared(PortalLearner.objects.filter(pk=learner.pk))
 
 
 def statement_save(*, learner: PortalLearner, by: User, text: str, complete: bool) -> None:
@@ -252,6 +253,8 @@ def statement_save(*, learner: PortalLearner, by: User, text: str, complete: boo
         learner.statement_status = COMPLETE
         fields.append("statement_status")
     learner.save(update_fields=["personal_statement", *set(fields), "updated_at"])
+    if complete:
+        gates_may_have_cleared(PortalLearner.objects.filter(pk=learner.pk))
 
 
 # --- qualifications (R25, R29-R31) --------------------------------------------------------------

@@ -48,8 +48,9 @@ CONTROL_CHARACTERS = (
 )
 
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9@._-]+$")
-# C0 control characters but tab and new line (a carriage return is a line end, see line_ends).
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f]")
+# C0 control characters but tab and new line (a carriage return is a line end, see line_ends),
+# and the bidirectional overrides and isolates, which reverse how the text after them shows.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\u202a-\u202e\u2066-\u2069]")
 _TELEPHONE_RE = re.compile(r"^(?:0|\+44)[1-9]\d{8,9}$")
 _CCIS_RE = re.compile(r"^[A-Za-z0-9]{10}$")
 # Generated passwords: upper-case letters and digits that cannot be mistaken for each other.

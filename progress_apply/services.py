@@ -145,6 +145,8 @@ def portal_learner_update(
         if "provider" in fields:
             learner.provider = fields["provider"]
         learner.save()
+    # A setting of the learner's own may have released a pending application.
+    profiles.gates_may_have_cleared(PortalLearner.objects.filter(pk=learner.pk))
 
 
 def portal_learner_reset_password(*, learner: PortalLearner, by: User) -> str:
@@ -224,6 +226,7 @@ def portal_learner_delete(*, learner: PortalLearner) -> str:
         user = learner.user
         user.is_active = False
         user.save(update_fields=["is_active"])
+        applications.applications_withdraw_pending(learner=learner)
         return "deactivated"
     learner.user.delete()
     return "deleted"

@@ -62,6 +62,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     access = request_access(request)
     group_providers = profiles.group_providers(access)
     if not group_providers:
+        if PortalLearner.objects.filter(user=request.user).exists():
+            return redirect("progress_apply:learner-home")  # a learner's home is theirs
         raise PermissionDenied
     counts = services.dashboard_counts(_learners(request)) if access.has(LM) else None
     return render(

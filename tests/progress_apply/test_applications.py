@@ -26,7 +26,7 @@ from progress_apply.models import (
 from progress_apply.rules import RuleError
 from progress_apply.services import DASHBOARD_BY_SLUG, dashboard_counts, learners_for
 from tests.factories import make_user
-from tests.progress_apply.helpers import make_portal_learner
+from tests.progress_apply.helpers import form_data, make_portal_learner
 
 # Emails go once the change is committed: each test commits, as the site does.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -266,7 +266,8 @@ def test_a_conditional_offer_needs_its_conditions_and_each_decision_is_made_once
     assert "You have 1 offer to answer." in home and course.title in home
     # A second decision on a decided application changes nothing and says why.
     response = admissions.post(url, {"decision": "unsuccessful"})
-    assert response.status_code == 400 and applications.CHANGED in response.content.decode()
+    assert response.status_code == 400
+    assert "is “offer made” now, so it cannot be decided again" in response.content.decode()
     application.refresh_from_db()
     assert application.status == Status.OFFERED
 
@@ -500,3 +501,132 @@ def test_admissions_staff_add_and_edit_their_own_courses(personas, receiving):
     assert not theirs.is_open
     lm = personas.client_for(personas.by_role[Role.LEARNER_MANAGER])
     assert lm.get("/apply/admissions/courses/").status_code == 403
+
+
+# --- the outsider's findings ----------------------------------------------------------------
+
+
+def test_a_pending_application_withdrawn_is_never_seen_by_the_provider(personas, receiving):
+    _, _, admissions, course = receiving
+    learner = ready_learner(personas.provider, sign_off_profile=ProviderDefault.YES)
+    application = apply_for(learner, course)
+    mail.outbox.clear()
+    client_of(learner).post(f"/apply/applications/{application.code}/withdraw/")
+    application.refresh_from_db()
+    assert application.status == Status.WITHDRAWN
+    assert admissions.get(f"/apply/admissions/{application.code}/").status_code == 404
+    listed = admissions.get("/apply/admissions/?status=withdrawn").content.decode()
+    assert "Pat Quayle" not in listed
+    assert not any("admit@college.example" in m.to for m in mail.outbox)
+
+
+def test_a_deactivated_learner_s_pending_applications_are_withdrawn_not_sent_later(
+    personas, receiving
+):
+    _, _, _, course = receiving
+    learner = ready_learner(personas.provider, sign_off_profile=ProviderDefault.YES)
+    sent = apply_for(learner, make_course(receiving[0], title="Sent one"))
+    PortalLearner.objects.filter(pk=learner.pk).update(sign_off_profile=ProviderDefault.NO)
+    learner.refresh_from_db()
+    applications.applications_submit_cleared(learners=PortalLearner.objects.filter(pk=learner.pk))
+    PortalLearner.objects.filter(pk=learner.pk).update(sign_off_profile=ProviderDefault.YES)
+    waiting = apply_for(learner, course)
+    assert waiting.status == Status.PENDING
+    manager = personas.client_for(personas.by_role[Role.LEARNER_MANAGER])
+    manager.post(f"/apply/learners/{learner.code}/delete/")
+    waiting.refresh_from_db()
+    sent.refresh_from_db()
+    assert (waiting.status, sent.status) == (Status.WITHDRAWN, Status.SUBMITTED)
+    PortalSettings.objects.create(provider=personas.provider, sign_off_profiles=False)
+    applications.applications_submit_cleared(learners=PortalLearner.objects.all())
+    waiting.refresh_from_db()
+    assert waiting.status == Status.WITHDRAWN
+
+
+def test_the_learners_own_setting_changed_on_the_edit_page_submits_what_waited(personas, receiving):
+    learner = ready_learner(personas.provider, sign_off_profile=ProviderDefault.YES)
+    application = apply_for(learner, receiving[3])
+    manager = personas.client_for(personas.by_role[Role.LEARNER_MANAGER])
+    data = form_data(
+        personas.provider,
+        first_name="Pat",
+        last_name="Quayle",
+        email="pat@example.com",
+        sign_off_profile="no",
+        uln="2000000028",
+        postcode="LS6 2AB",
+        gender="female",
+        ethnicity="irish",
+    )
+    for name in ("username", "password"):
+        data.pop(name)
+    assert manager.post(f"/apply/learners/{learner.code}/", data).status_code == 302
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+
+
+def test_turning_manager_adds_off_leaves_it_waiting_for_the_learner_s_own_section(
+    personas, receiving
+):
+    learner = ready_learner(
+        personas.provider,
+        manager_adds_qualifications=ProviderDefault.YES,
+        qualifications_status=SectionStatus.NOT_STARTED,
+    )
+    application = apply_for(learner, receiving[3])
+    PortalLearner.objects.filter(pk=learner.pk).update(manager_adds_qualifications="no")
+    applications.applications_submit_cleared(learners=PortalLearner.objects.filter(pk=learner.pk))
+    application.refresh_from_db()
+    assert application.status == Status.PENDING
+    page = client_of(learner).get(f"/apply/applications/{application.code}/").content.decode()
+    assert "you complete your profile again: Qualifications" in page
+    # The learner completes it: sent.
+    client_of(learner).post("/apply/profile/qualifications/complete/")
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+
+
+def test_a_name_too_long_for_a_learner_record_gets_a_message_not_an_error(personas, receiving):
+    provider, _, admissions, _ = receiving
+    course = make_course(provider, kind=Course.Kind.APPRENTICESHIP, title="Long name")
+    learner = ready_learner(personas.provider)
+    User = type(learner.user)
+    User.objects.filter(pk=learner.user_id).update(first_name="A" * 120)
+    application = apply_for(learner, course)
+    admissions.post(f"/apply/admissions/{application.code}/", {"decision": "unconditional"})
+    client_of(learner).post(f"/apply/applications/{application.code}/", {"answer": "accept"})
+    admissions.post(f"/apply/admissions/{application.code}/enrol/")
+    response = admissions.post(f"/apply/admissions/{application.code}/learner-record/", follow=True)
+    assert response.status_code == 200
+    assert "longer than a learner record holds (100 characters)" in response.content.decode()
+    assert not Learner.objects.exists()
+
+
+def test_withdrawing_is_not_offered_after_an_offer_and_says_why(personas, receiving):
+    _, _, admissions, course = receiving
+    learner = ready_learner(personas.provider)
+    application = apply_for(learner, course)
+    admissions.post(f"/apply/admissions/{application.code}/", {"decision": "unconditional"})
+    response = client_of(learner).get(
+        f"/apply/applications/{application.code}/withdraw/", follow=True
+    )
+    page = response.content.decode()
+    assert "is “offer made” now, so it cannot be withdrawn" in page
+    assert "Withdraw application" not in page
+
+
+def test_hidden_characters_and_text_direction_overrides_are_refused(personas, receiving):
+    learner = ready_learner(personas.provider)
+    for text in ("Hi\x07there", "abc\u202edcba"):
+        response = client_of(learner).post(
+            f"/apply/courses/{receiving[3].code}/apply/", {"statement": text}
+        )
+        assert response.status_code == 400
+        assert "hidden control characters" in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_a_learner_opening_the_portal_s_address_lands_on_their_home(personas):
+    learner = ready_learner(personas.provider)
+    response = client_of(learner).get("/apply/")
+    assert response.status_code == 302 and response["Location"] == "/apply/home/"
