@@ -183,6 +183,8 @@ def admission(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "rows": [{"q": q} for q in applications.qualifications_seen(learner)],
         "sections": profiles.section_rows(learner),
         "signs_off": profiles.sign_off_applies(learner),
+        # Ended: the provider no longer needs the learner's personal data.
+        "closed": [Status.WITHDRAWN, Status.UNSUCCESSFUL, Status.DECLINED],
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "progress_apply/admission.html", context, status=status)

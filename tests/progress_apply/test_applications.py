@@ -281,6 +281,9 @@ def test_unsuccessful_ends_it(personas, receiving):
     assert application.status == Status.UNSUCCESSFUL
     page = client_of(learner).get(f"/apply/applications/{application.code}/").content.decode()
     assert "Unsuccessful" in page and "Send my answer" not in page
+    # Ended: the provider no longer sees the learner's personal data.
+    seen = admissions.get(f"/apply/admissions/{application.code}/").content.decode()
+    assert "profile is no longer shown" in seen and "I like building things." not in seen
 
 
 def test_accept_then_enrol_then_one_learner_record_for_an_apprenticeship(personas, receiving):
