@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -31,11 +32,17 @@ def _report_filter(
     return PaymentReportFilter(data, records, provider), provider
 
 
+PER_PAGE = 50
+
+
 @role_required(Role.PAYMENTS_IMPORT)
 def payment_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     report, provider = _report_filter(request, request.GET)
     records = report.qs.select_related("episode__learner", "payment_item", "organisation")
-    shown = list(records.order_by("-expected_date", "-id")[:50]) if report.is_valid() else []
+    ordered = records.order_by("-expected_date", "-id") if report.is_valid() else records.none()
+    page = Paginator(ordered, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "payments/report.html",
@@ -44,9 +51,11 @@ def payment_report(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": report.form,
             "provider": provider,
             "providers": request.access.providers(Role.PAYMENTS_IMPORT),
-            "records": shown,
-            "count": report.qs.count() if report.is_valid() else 0,
+            "records": page.object_list,
+            "page": page,
+            "count": page.paginator.count,
             "query": request.GET.urlencode(),
+            "page_query": query.urlencode(),
             "direct_limit": settings.DIRECT_DOWNLOAD_LIMIT,
         },
     )

@@ -342,3 +342,14 @@ def test_the_report_writes_every_import_column_from_its_declared_source():
 
     assert list(c.REPORT_SOURCES) == c.COLUMNS
     assert set(c.UPDATABLE) <= set(c.COLUMNS) and set(c.DATE_COLUMNS) <= set(c.COLUMNS)
+
+
+def test_the_report_page_pages_every_record_and_names_both_amounts(world, staff):
+    for n in range(60):
+        make_payment(episode=world.episode, notes=f"n{n}")
+    url = f"/payments/?provider={world.provider.code}"
+    first = staff.get(url).content.decode()
+    assert "Records 1 to 50 of 60" in first and "Page 1 of 2" in first
+    assert "Expected amount" in first and "Actual amount" in first
+    second = staff.get(url + "&page=2").content.decode()
+    assert "Records 51 to 60 of 60" in second
