@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from payments.models import PaymentItem, PaymentRecord
+from picsweb.forms import date_filter_options, date_range_form
 from picsweb.search import validate_search
 
 
@@ -17,10 +18,10 @@ class PaymentReportFilter(django_filters.FilterSet):
         field_name="episode__ident", label="Episode IDENT", validators=[validate_search]
     )
     date_from = django_filters.DateFilter(
-        method="filter_from", label="Payment date from", input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+        method="filter_from", **date_filter_options("Payment date from")
     )
     date_to = django_filters.DateFilter(
-        method="filter_to", label="Payment date to", input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+        method="filter_to", **date_filter_options("Payment date to")
     )
     status = django_filters.ChoiceFilter(
         choices=PaymentRecord.Status.choices, label="Payment status", empty_label="Any"
@@ -32,6 +33,7 @@ class PaymentReportFilter(django_filters.FilterSet):
     class Meta:
         model = PaymentRecord
         fields: list[str] = []
+        form = date_range_form("date_from", "date_to", "payment date")
 
     def __init__(self, data: Any, queryset: QuerySet[PaymentRecord], provider: Any) -> None:
         super().__init__(data, queryset=queryset)

@@ -58,3 +58,33 @@ class GovukDateField(forms.MultiValueField):
             raise forms.ValidationError(
                 f"Enter the {self._name()} as a real date, for example 27 3 2025"
             ) from None
+
+
+DATE_HINT = "For example, 31/08/2025"
+
+
+def date_filter_options(label: str) -> dict[str, Any]:
+    """The options of a list's date filter (django-filter DateFilter): the formats it takes, a
+    hint and a plain message naming it."""
+    return {
+        "label": label,
+        "input_formats": ["%d/%m/%Y", "%Y-%m-%d"],
+        "help_text": DATE_HINT,
+        "error_messages": {"invalid": f"Enter {label.lower()} as a date, {DATE_HINT.lower()}"},
+    }
+
+
+def date_range_form(start: str, end: str, what: str) -> type[forms.Form]:
+    """A filter form refusing a range that ends before it starts (instead of finding nothing
+    and saying "no records match")."""
+
+    class DateRangeForm(forms.Form):
+        def clean(self) -> dict[str, Any]:
+            data = super().clean() or {}
+            if data.get(start) and data.get(end) and data[start] > data[end]:
+                self.add_error(
+                    end, f"The {what} 'to' date must be the same as or after the 'from' date"
+                )
+            return data
+
+    return DateRangeForm

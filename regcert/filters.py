@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from learners.filters import learner_search
 from learners.models import LearningDelivery
+from picsweb.forms import date_filter_options, date_range_form
 from picsweb.search import validate_search
 from regcert.models import Registration
 
@@ -27,21 +28,16 @@ class RegistrationFilter(django_filters.FilterSet):
         validators=[validate_search],
     )
     registered_from = django_filters.DateFilter(
-        field_name="registration_date",
-        lookup_expr="gte",
-        label="Registered from",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        field_name="registration_date", lookup_expr="gte", **date_filter_options("Registered from")
     )
     registered_to = django_filters.DateFilter(
-        field_name="registration_date",
-        lookup_expr="lte",
-        label="Registered to",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        field_name="registration_date", lookup_expr="lte", **date_filter_options("Registered to")
     )
 
     class Meta:
         model = Registration
         fields: list[str] = []
+        form = date_range_form("registered_from", "registered_to", "registration")
 
     def filter_learner(self, queryset: QuerySet[Registration], name: str, value: str) -> Any:
         value = value.strip()

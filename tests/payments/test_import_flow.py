@@ -353,3 +353,13 @@ def test_the_report_page_pages_every_record_and_names_both_amounts(world, staff)
     assert "Expected amount" in first and "Actual amount" in first
     second = staff.get(url + "&page=2").content.decode()
     assert "Records 51 to 60 of 60" in second
+
+
+def test_a_date_range_that_ends_before_it_starts_is_an_error_not_no_records(world, staff):
+    make_payment(episode=world.episode)
+    url = f"/payments/?provider={world.provider.code}&date_from=01/09/2025&date_to=01/08/2025"
+    page = staff.get(url).content.decode()
+    assert "The payment date &#x27;to&#x27; date must be the same as or after" in page
+    assert "For example, 31/08/2025" in page
+    bad = staff.get(f"/payments/?provider={world.provider.code}&date_from=2025-13-45")
+    assert "Enter payment date from as a date, for example, 31/08/2025" in bad.content.decode()

@@ -418,3 +418,17 @@ def test_the_edit_form_takes_dates_as_day_month_year_with_plain_messages(
     missing = uploader.post(url, {**dates, "achieved_date_1": "10", "status": "Registered"})
     page = missing.content.decode()
     assert 'href="#id_registration_number"' in page and "needs one" in page
+
+
+def test_a_registration_range_that_ends_before_it_starts_says_so(personas, learner, uploader):
+    Registration.objects.create(learner=learner, qualification_number=QUAL)
+    page = uploader.get(
+        "/regcert/",
+        {
+            "provider": personas.provider.code,
+            "registered_from": "01/09/2025",
+            "registered_to": "01/08/2025",
+        },
+    ).content.decode()
+    assert "must be the same as or after the &#x27;from&#x27; date" in page
+    assert "Fix the filters marked above" in page
