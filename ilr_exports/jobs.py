@@ -85,6 +85,7 @@ ILR_EXPORT = exports.register_export(
         report_template="ilr_exports/_report.html",
         direct=False,  # validated against the XSD, with a serial: always a job
         page=_export_page,
+        left_out_key="problems",
     )
 )
 

@@ -151,6 +151,7 @@ AS_COHORT_CHECK = exports.register_export(
         scope=_provider_learners,
         run=run_as_cohort_check_job,
         report_template="learners/_as_cohort_check.html",
+        left_out_key="excluded",
         direct=False,
     )
 )
@@ -162,6 +163,7 @@ AS_COHORT_FILE = exports.register_export(
         scope=_provider_learners,
         run=run_as_cohort_job,
         report_template="learners/_as_cohort_report.html",
+        left_out_key="excluded",
         direct=False,
     )
 )

@@ -57,6 +57,7 @@ class ExportSpec:
     report_template: str = ""  # the job page's partial for job.report
     direct: bool = True  # small selections download at once (False: always a job)
     page: Callable[[Job], str] | None = None  # the page of what the job makes (JobKind.page)
+    left_out_key: str = ""  # JobKind.left_out_key
 
     def __post_init__(self) -> None:
         if (self.run is None) == (self.write is None or self.file_name is None):
@@ -82,6 +83,7 @@ def register_export(spec: ExportSpec) -> ExportSpec:
             also_roles=spec.also_roles,
             report_template=spec.report_template,
             page=spec.page,
+            left_out_key=spec.left_out_key,
         )
     )
     return spec

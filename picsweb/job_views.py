@@ -10,6 +10,7 @@ from django.shortcuts import render
 from picsweb.access import request_access
 from picsweb.jobs import get_kind, job_page
 from picsweb.models import Job
+from picsweb.spreadsheets import safe_csv_file
 from picsweb.typing import AuthenticatedHttpRequest
 
 
@@ -64,3 +65,23 @@ def job_download(request: AuthenticatedHttpRequest, code: str) -> FileResponse:
     if job.status != Job.Status.SUCCEEDED or not job.result_file:
         raise Http404
     return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name)
+
+
+@login_required
+def job_left_out(request: AuthenticatedHttpRequest, code: str) -> FileResponse:
+    """The learners a job left out, with the reasons, as CSV: a to-do list to work through."""
+    job = get_job_for_user(request, code)
+    key = get_kind(job.kind).left_out_key
+    report = job.report if isinstance(job.report, dict) else {}
+    if not key or not isinstance(report.get(key), list):
+        raise Http404
+    rows = [["LRN", "Learner", "Reasons"]] + [
+        [entry.get("lrn", ""), entry.get("name", ""), "; ".join(entry.get("reasons", []))]
+        for entry in report[key]
+    ]
+    return FileResponse(
+        safe_csv_file(rows),
+        as_attachment=True,
+        filename="learners-left-out.csv",
+        content_type="text/csv; charset=utf-8",
+    )

@@ -78,6 +78,9 @@ class JobKind:
     # The page of what the job made (an ILR export's page), where the email sends the owner;
     # None: the job's own page.
     page: Callable[[Job], str] | None = None
+    # The report's list of learners left out ({name, lrn, reasons}), downloadable as a to-do
+    # list (an export's exclusions).
+    left_out_key: str = ""
 
     @property
     def roles(self) -> tuple[Role, ...]:

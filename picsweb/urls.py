@@ -10,6 +10,7 @@ jobs_patterns = (
         path("<uuid:code>/", job_views.job_detail, name="detail"),
         path("<uuid:code>/status/", job_views.job_status, name="status"),
         path("<uuid:code>/download/", job_views.job_download, name="download"),
+        path("<uuid:code>/left-out.csv", job_views.job_left_out, name="left-out"),
         path("<uuid:code>/confirm/", import_views.import_confirm, name="import-confirm"),
         path("<uuid:code>/cancel/", import_views.import_cancel, name="import-cancel"),
         path("<uuid:code>/undo/", import_views.import_undo, name="import-undo"),

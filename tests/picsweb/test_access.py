@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 import tests.worker_jobs  # noqa: F401  (registers the test job kinds)
 from ilr_exports.models import IlrExport
@@ -141,7 +142,10 @@ def their_objects(personas) -> dict[str, str]:
         venue_postcode="LS6 2AB",
     )
     application = Application.objects.create(
-        learner=portal_learner, course=course, status=Application.Status.SUBMITTED
+        learner=portal_learner,
+        course=course,
+        status=Application.Status.SUBMITTED,
+        submitted_at=timezone.now(),
     )
     return {
         "portal learner": str(portal_learner.code),

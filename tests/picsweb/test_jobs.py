@@ -202,3 +202,32 @@ def test_a_job_not_yet_counted_says_it_is_starting_and_a_check_with_errors_says_
     assert "Starting…" in page and "0 of 0 done" not in page
     job.status, job.report = Job.Status.SUCCEEDED, {"problem_rows": 2}
     assert job.status_label == "Checked: some rows have errors"
+
+
+def test_the_learners_an_export_left_out_download_as_a_formula_safe_csv(personas):
+    from learners.jobs import AS_COHORT_CHECK_JOB
+
+    owner = personas.by_role[Role.BULK_ACTIONS]
+    job = Job.objects.create(
+        kind=AS_COHORT_CHECK_JOB,
+        owner=owner,
+        provider=personas.provider,
+        status=Job.Status.SUCCEEDED,
+        report={
+            "included": 0,
+            "excluded": [
+                {
+                    "name": "=HYPERLINK(1)",
+                    "lrn": "L1",
+                    "code": "x",
+                    "reasons": ["No ULN", "No AS ID"],
+                }
+            ],
+        },
+    )
+    response = personas.client_for(owner).get(f"/jobs/{job.code}/left-out.csv")
+    assert response["Content-Disposition"].endswith('filename="learners-left-out.csv"')
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.splitlines() == ["LRN,Learner,Reasons", "L1,'=HYPERLINK(1),No ULN; No AS ID"]
+    outsider = personas.client_for(personas.outsider)
+    assert outsider.get(f"/jobs/{job.code}/left-out.csv").status_code == 404
