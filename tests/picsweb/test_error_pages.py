@@ -1,0 +1,29 @@
+"""Error pages use the site's layout, with its navigation, and say why (issue 19 §7)."""
+
+import uuid
+
+from picsweb.models import Role
+
+
+def test_a_page_not_found_keeps_the_layout_and_says_why(personas):
+    client = personas.client_for(personas.by_role[Role.LEARNER_LIST])
+    response = client.get(f"/learners/{uuid.uuid4()}/")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "Page not found" in page and "Sign out" in page
+    assert "belongs to a provider your account does not work for" in page
+
+
+def test_a_page_refused_names_the_missing_role_as_the_reason(personas):
+    client = personas.client_for(personas.by_role[Role.LEARNER_LIST])
+    response = client.get("/payments/import/")
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "You cannot open this page" in page and "Sign out" in page
+
+
+def test_the_server_error_page_renders_without_a_request():
+    from django.template.loader import get_template
+
+    page = get_template("500.html").render()
+    assert "Sorry, there is a problem with the service" in page
