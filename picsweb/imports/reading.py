@@ -58,7 +58,9 @@ def sniff_format(head: bytes, *, xls: bool = False) -> str:
             return "xls"
         raise ImportFileError(OLD_EXCEL_MESSAGE)
     if b"\x00" in head:
-        raise ImportFileError("This is not a CSV or XLSX file: it holds binary data.")
+        raise ImportFileError(
+            "This file holds binary data: it is neither a CSV file nor an Excel workbook."
+        )
     return "csv"
 
 

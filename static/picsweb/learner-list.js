@@ -11,10 +11,13 @@
   var noun = form.getAttribute("data-noun") || "learners";
   function update() {
     var ticked = rows.filter(function (r) { return r.checked; }).length;
-    if (page) { page.checked = rows.length > 0 && ticked === rows.length; }
+    if (page) {
+      page.checked = rows.length > 0 && ticked === rows.length;
+      page.indeterminate = ticked > 0 && ticked < rows.length;  // the mixed state, shown
+    }
     if (counter) {
       counter.textContent = all && all.checked
-        ? "All " + Number(all.value).toLocaleString("en-GB") + " " + noun + " matching are selected"
+        ? "All " + Number(all.value).toLocaleString("en-GB") + " matching " + noun + " are selected"
         : ticked + " selected on this page";
     }
   }

@@ -32,7 +32,7 @@ def test_select_all_above_the_limit_exports_every_registration(
     page.get_by_role("link", name="Registration and Certification").first.click()
     expect(page.get_by_text("68 registrations", exact=True)).to_be_visible()
     page.get_by_label("Select all 68 registrations in the list").check()
-    expect(page.get_by_text("All 68 registrations matching are selected")).to_be_visible()
+    expect(page.get_by_text("All 68 matching registrations are selected")).to_be_visible()
     page.get_by_role("button", name="Export").click()
 
     expect(page.get_by_text("Your file is ready")).to_be_visible(timeout=30_000)
