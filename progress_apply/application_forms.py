@@ -18,6 +18,16 @@ CONDITIONS_MAX = 2000
 TEXT_MAX = 5000  # a course's description and entry requirements
 
 
+def _at_most(text: str, limit: int, what: str) -> str:
+    """`text` trimmed, refused when longer than `limit`, saying by how much."""
+    text = text.strip()
+    if len(text) > limit:
+        raise forms.ValidationError(
+            f"{what} must be {limit:,} characters or fewer (there are {len(text):,})"
+        )
+    return text
+
+
 class ApplyForm(PlainTextMixin, forms.Form):
     statement = forms.CharField(
         label="Why you are applying for this course (optional)",
@@ -28,13 +38,7 @@ class ApplyForm(PlainTextMixin, forms.Form):
     )
 
     def clean_statement(self) -> str:
-        text: str = self.cleaned_data["statement"].strip()
-        if len(text) > STATEMENT_MAX:
-            raise forms.ValidationError(
-                f"Your statement must be {STATEMENT_MAX:,} characters or fewer "
-                f"(it has {len(text):,})"
-            )
-        return text
+        return _at_most(self.cleaned_data["statement"], STATEMENT_MAX, "Your statement")
 
 
 class AnswerForm(forms.Form):
@@ -65,18 +69,13 @@ class DecisionForm(PlainTextMixin, forms.Form):
     )
 
     def clean_conditions(self) -> str:
-        text: str = self.cleaned_data["conditions"].strip()
-        if len(text) > CONDITIONS_MAX:
-            raise forms.ValidationError(
-                f"The conditions must be {CONDITIONS_MAX:,} characters or fewer "
-                f"(they have {len(text):,})"
-            )
-        return text
+        return _at_most(self.cleaned_data["conditions"], CONDITIONS_MAX, "The conditions")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("decision") == Application.OfferKind.CONDITIONAL and not data.get("conditions"):
-            self.add_error("conditions", CONDITIONS_NEEDED)
+        conditional = data.get("decision") == Application.OfferKind.CONDITIONAL
+        if conditional and not data.get("conditions") and "conditions" not in self.errors:
+            self.add_error("conditions", CONDITIONS_NEEDED)  # one error at a time
         return data
 
 

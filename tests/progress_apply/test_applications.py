@@ -633,3 +633,15 @@ def test_a_learner_opening_the_portal_s_address_lands_on_their_home(personas):
     learner = ready_learner(personas.provider)
     response = client_of(learner).get("/apply/")
     assert response.status_code == 302 and response["Location"] == "/apply/home/"
+
+
+def test_over_long_conditions_get_one_message_with_the_count(personas, receiving):
+    _, _, admissions, course = receiving
+    application = apply_for(ready_learner(personas.provider), course)
+    response = admissions.post(
+        f"/apply/admissions/{application.code}/",
+        {"decision": "conditional", "conditions": "x" * 10_000},
+    )
+    page = response.content.decode()
+    assert "must be 2,000 characters or fewer (there are 10,000)" in page
+    assert applications.CONDITIONS_NEEDED not in page
