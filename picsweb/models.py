@@ -170,6 +170,28 @@ class Job(models.Model):
         return str(self.get_status_display())
 
     @property
+    def summary(self) -> str:
+        """What tells this job from the others in My jobs: its file and its counts."""
+        report = self.report if isinstance(self.report, dict) else {}
+        parts = [self.input_name or self.result_name or ""]
+        counts = [
+            ("accepted", "accepted"),
+            ("problem_rows", "with errors"),
+            ("new", "new"),
+            ("updated", "updated"),
+            ("learners", "learners"),
+            ("included", "included"),
+        ]
+        for key, word in counts:
+            value = report.get(key)
+            if isinstance(value, int) and value:
+                parts.append(f"{value:,} {word}")
+        excluded = report.get("excluded") or report.get("problems")
+        if isinstance(excluded, list) and excluded:
+            parts.append(f"{len(excluded):,} left out")
+        return " · ".join(p for p in parts if p)
+
+    @property
     def progress_text(self) -> str:
         if not self.progress_total:
             return "Starting…"

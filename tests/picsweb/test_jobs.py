@@ -231,3 +231,16 @@ def test_the_learners_an_export_left_out_download_as_a_formula_safe_csv(personas
     assert text.splitlines() == ["LRN,Learner,Reasons", "L1,'=HYPERLINK(1),No ULN; No AS ID"]
     outsider = personas.client_for(personas.outsider)
     assert outsider.get(f"/jobs/{job.code}/left-out.csv").status_code == 404
+
+
+def test_my_jobs_tells_one_job_from_another_by_file_and_counts(personas, owner):
+    Job.objects.create(
+        kind="tests.sleep",
+        owner=owner,
+        provider=personas.provider,
+        status=Job.Status.SUCCEEDED,
+        input_name="march-payments.csv",
+        report={"accepted": 2998, "problem_rows": 2},
+    )
+    page = personas.client_for(owner).get("/jobs/").content.decode()
+    assert "march-payments.csv · 2,998 accepted · 2 with errors" in page
