@@ -120,12 +120,7 @@ def application(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 def application_withdraw(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     found = _own_application(request, code)
     if request.method != "POST" and found.status not in applications.WITHDRAWABLE:
-        messages.error(
-            request,
-            applications.NOT_NOW.format(
-                status=f"“{found.get_status_display().lower()}”", action="withdrawn"
-            ),
-        )
+        messages.error(request, applications.not_now(found.status, "withdrawn"))
         return redirect("progress_apply:application", code=found.code)
     if request.method == "POST":
         try:

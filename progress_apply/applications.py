@@ -167,6 +167,11 @@ def _notify(application: Application, status: str) -> None:
         )
 
 
+def not_now(status: str, action: str) -> str:
+    """Why a step is refused in this status: "This application is “offer made” now, …"."""
+    return NOT_NOW.format(status=f"“{Status(status).label.lower()}”", action=action)
+
+
 def _move(
     application: Application,
     *,
@@ -181,8 +186,7 @@ def _move(
     current = Application.objects.filter(pk=application.pk).values_list("status", flat=True)
     now_status = current.first()
     if now_status is not None and now_status not in allowed:
-        label = Status(now_status).label.lower()
-        raise RuleError(NOT_NOW.format(status=f"“{label}”", action=action))
+        raise RuleError(not_now(now_status, action))
     now = timezone.now()
     moved = Application.objects.filter(pk=application.pk, status__in=allowed).update(
         status=to, updated_at=now, **changes
