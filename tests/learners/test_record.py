@@ -276,3 +276,47 @@ def test_new_learner_is_refused_without_edit_learners_and_at_another_provider(pe
     other = reverse("learners:new") + f"?provider={personas.other_provider.code}"
     assert client.get(other).status_code == 404
     assert client.post(other, {"provider": str(personas.other_provider.code)}).status_code == 404
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_an_admin_change_is_in_the_history_as_the_administrations(personas):
+    learner = sendable(personas.provider)
+    status = learner.employment_statuses.get()
+    admin = personas.client_for(personas.provider_admin)
+    response = admin.post(
+        f"/admin/learners/employmentstatus/{status.pk}/change/",
+        {
+            "learner": str(learner.pk),
+            "date_applies": "2025-08-01",
+            "status": "10",
+            "as_agreement_id": "ADM001",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    latest = status.history.first()
+    assert latest.history_user == personas.provider_admin
+    assert latest.history_change_reason == "Changed in the administration"
+    page = admin.get(reverse("learners:history", kwargs={"code": learner.code})).content.decode()
+    assert "AS Agreement ID: XEGE5X → ADM001" in page and "provadmin" in page
+
+
+def test_the_payments_and_registrations_tabs_show_to_their_roles_only(personas):
+    from regcert.models import Registration
+    from tests.factories import make_payment, make_payment_item
+
+    learner = sendable(personas.provider)
+    make_payment(
+        episode=learner.episodes.get(),
+        payment_item=make_payment_item(provider=personas.provider, name="Incentive"),
+        expected_amount=Decimal("1000.00"),
+    )
+    Registration.objects.create(learner=learner, qualification_number="60312345")
+    admin = personas.client_for(personas.provider_admin)
+    payments = admin.get(reverse("payments:learner", kwargs={"code": learner.code}))
+    assert "Incentive" in payments.content.decode() and "£1000.00" in payments.content.decode()
+    registrations = admin.get(reverse("regcert:learner", kwargs={"code": learner.code}))
+    assert "60312345" in registrations.content.decode()
+    viewer = personas.client_for(personas.by_role[Role.LEARNER_LIST])
+    record = viewer.get(reverse("learners:detail", kwargs={"code": learner.code})).content.decode()
+    assert ">Payments<" not in record and ">Registrations<" not in record
+    assert viewer.get(reverse("payments:learner", kwargs={"code": learner.code})).status_code == 403
