@@ -80,7 +80,7 @@ def run_through_the_admin(
 
     batch = ImportBatch.objects.get(kind=kind)
     history = client.get("/admin/picsweb/importbatch/").content.decode()
-    assert upload.name in history and "Report and Undo" in history
+    assert str(upload.name) in history and "Report and Undo" in history
     page = client.get(f"/admin/picsweb/importbatch/{batch.code}/report/").content.decode()
     assert "Undo import" in page
     client.post(f"/admin/picsweb/importbatch/{batch.code}/undo/")
