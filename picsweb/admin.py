@@ -94,6 +94,14 @@ class ImportBatchAdmin(ProviderScopedAdmin):
         queryset = self.get_queryset(request).select_related("job__owner", "provider")
         return get_object_or_404(queryset, **lookup)
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        """Another provider's batch is a 404 on every page (Django's admin would redirect to
+        the index saying it does not exist)."""
+        found = super().get_object(request, object_id, from_field)
+        if found is None:
+            raise Http404
+        return found
+
     def change_view(
         self,
         request: HttpRequest,

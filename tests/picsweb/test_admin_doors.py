@@ -291,6 +291,8 @@ class TestImportHistory:
         for url in (
             f"/admin/picsweb/importbatch/{theirs.code}/report/",
             f"/admin/picsweb/importbatch/{theirs.pk}/change/",
+            f"/admin/picsweb/importbatch/{theirs.pk}/history/",
+            f"/admin/picsweb/importbatch/{theirs.pk}/delete/",
         ):
             assert client.get(url).status_code == 404
         response = client.post(f"/admin/picsweb/importbatch/{theirs.code}/undo/")
