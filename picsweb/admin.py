@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,8 +19,19 @@ from django.views.decorators.http import require_POST
 from picsweb.admin_site import ProviderScopedAdmin
 from picsweb.errors import UserError
 from picsweb.imports.admin import admin_providers_for
-from picsweb.imports.pipeline import get_import, import_undo
+from picsweb.imports.pipeline import all_imports, get_import, import_undo
 from picsweb.models import ImportBatch
+
+
+class ImportKindFilter(admin.SimpleListFilter):
+    title = "import"
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(spec.kind, spec.label) for spec in all_imports()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[ImportBatch]) -> Any:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
 def _label(kind: str) -> str:
@@ -43,7 +55,7 @@ class ImportBatchAdmin(ProviderScopedAdmin):
         "report_link",
     ]
     list_display_links = None
-    list_filter = [("provider", admin.RelatedOnlyFieldListFilter), "kind"]
+    list_filter = [("provider", admin.RelatedOnlyFieldListFilter), ImportKindFilter]
     list_select_related = ["provider", "job__owner", "undone_by"]
     search_fields = ["file_name"]
     actions = None

@@ -287,6 +287,8 @@ class TestImportHistory:
         listing = client.get("/admin/picsweb/importbatch/").content.decode()
         assert "ours.csv" in listing and "theirs.csv" not in listing
         assert "Payment records import" in listing and "the command line" in listing
+        filtered = client.get("/admin/picsweb/importbatch/", {"kind": "regcert"})
+        assert "ours.csv" not in filtered.content.decode()
         assert client.get(f"/admin/picsweb/importbatch/{mine.code}/report/").status_code == 200
         for url in (
             f"/admin/picsweb/importbatch/{theirs.code}/report/",
