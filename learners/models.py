@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from learners import identifiers
 
@@ -266,6 +267,8 @@ class Learner(ProviderOwned):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = LearnerQuerySet.as_manager()
+    # Every change by a form, an import or the admin (who, when, before → after): the History tab.
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         ordering = ["family_name", "given_names", "id"]
@@ -431,6 +434,8 @@ class LearningDelivery(models.Model):
         validators=[RegexValidator(r"^EPA\d{4}$", "An EPA organisation ID looks like EPA0001.")],
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["aim_type", "start_date", "id"]
         verbose_name_plural = "learning deliveries"
@@ -483,6 +488,8 @@ class EmploymentStatus(models.Model):
     as_agreement_id = models.CharField(
         "AS Agreement ID", max_length=6, blank=True, validators=[agreement_id_validator]
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date_applies", "id"]

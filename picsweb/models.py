@@ -32,6 +32,7 @@ class Role(models.TextChoices):
     PROVIDER_MANAGER = "provider_manager", "Provider Manager"
     USER_MANAGER = "user_manager", "User Manager"
     ADMISSIONS = "admissions", "Admissions"  # decides the portal's applications to the provider
+    EDIT_LEARNERS = "edit_learners", "Edit Learners"  # changes learner records on their pages
     PROVIDER_ADMIN = "provider_admin", "Provider Admin"
 
 
