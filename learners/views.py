@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from learners import bulk
 from learners.filters import MORE_FILTERS, PAGE_SIZES, SORT_LABELS, SORTS, LearnerFilter
+from learners.importing import LEARNERS_IMPORT
 from learners.models import Learner, LearningDelivery, Provider, Role
 from learners.services import learner_list_page, provider_choice_lists
 from picsweb.access import request_access, role_required
@@ -77,6 +78,7 @@ def learner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "actions": bulk.actions_for(roles, in_use),
             "waiting_actions": bulk.unavailable_for(roles, in_use),
             "filter_query": _filter_data(request.GET).urlencode(),
+            "may_import": set(LEARNERS_IMPORT.roles) <= roles,
         },
     )
 

@@ -180,3 +180,33 @@ def insert_objects(objects: Sequence[models.Model]) -> int:
         and not getattr(f, "auto_now_add", False)
     ]
     return insert_rows(model, ({name: getattr(obj, name) for name in names} for obj in objects))
+
+
+def history_fields(model: type[models.Model]) -> list[str]:
+    """The columns django-simple-history keeps of `model` (attnames), for `insert_history`."""
+    historical = model.history.model  # type: ignore[attr-defined]
+    return [f.attname for f in historical.tracked_fields]
+
+
+def insert_history(
+    model: type[models.Model],
+    rows: Iterable[dict[str, Any]],
+    *,
+    history_type: str,
+    user_id: int | None,
+    reason: str,
+) -> int:
+    """The django-simple-history rows of records written in bulk (which send no signals):
+    `rows` are the records' values as now (or, for "-", as they were just before their
+    deletion), keyed by `history_fields`; `history_type` is "+", "~" or "-". Written through
+    insert_rows, so 100,000 records cost a COPY, not 100,000 model instances."""
+    historical = model.history.model  # type: ignore[attr-defined]
+    names = history_fields(model)
+    at = timezone.now()
+    extra = {
+        "history_date": at,
+        "history_type": history_type,
+        "history_user_id": user_id,
+        "history_change_reason": reason[:100],  # the library's column is 100 characters
+    }
+    return insert_rows(historical, ({**{n: row[n] for n in names}, **extra} for row in rows))
