@@ -55,7 +55,6 @@ UNSAFE = re.compile(r'[,"\r\n]')
 _EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 )
-_AGREEMENT = re.compile(r"^[A-Za-z0-9]{1,6}$")
 
 
 @dataclass
@@ -161,10 +160,17 @@ def as_cohort_build(*, learners: QuerySet[Learner], today: date) -> CohortExport
         if not reasons:
             uln, email = cells[2], cells[6]
             if uln in seen_ulns:
-                reasons.append(f"Learner {seen_ulns[uln]} in this export has the same ULN.")
+                reasons.append(
+                    Reason(
+                        f"Learner {seen_ulns[uln]} in this export has the same ULN.", "learner.uln"
+                    )
+                )
             if email in seen_emails:
                 reasons.append(
-                    f"Learner {seen_emails[email]} in this export has the same email address."
+                    Reason(
+                        f"Learner {seen_emails[email]} in this export has the same email address.",
+                        "learner.email",
+                    )
                 )
         if reasons:
             export.exclusions.append(
@@ -188,6 +194,152 @@ def as_cohort_build(*, learners: QuerySet[Learner], today: date) -> CohortExport
     return export
 
 
+class Reason(str):
+    """A reason a learner is left out, which still compares as its text, with the field that
+    fixes it (`learner.email`, `employment.as_agreement_id`, `aim.training_price`…):
+    `learners:fix` opens that field's form."""
+
+    field: str
+
+    def __new__(cls, text: str, field: str) -> Reason:
+        reason = super().__new__(cls, text)
+        reason.field = field
+        return reason
+
+
+# The rules the learner's forms and imports apply too (one function per rule): each returns the
+# message, or None when the value is one the Apprenticeship Service takes.
+
+
+def as_email_problem(email: str) -> str | None:
+    if len(email) > 200 or not _EMAIL.match(email):
+        return "The email address is not one the Apprenticeship Service accepts."
+    return None
+
+
+def as_text_problem(label: str, value: str) -> str | None:
+    """A value written in the file as it is: the AS splits on commas, ignoring quotes."""
+    if UNSAFE.search(value):
+        return (
+            f"{label} holds a comma, a quote or a line break, which the Apprenticeship Service "
+            "cannot read."
+        )
+    if value[:1] in ("=", "+", "-", "@"):
+        return f"{label} starts with {value[0]}, which a spreadsheet runs as a formula."
+    return None
+
+
+def as_age_problem(born: date, start: date, level: int | None) -> str | None:
+    first_of_month = start.replace(day=1)
+    age = (
+        first_of_month.year
+        - born.year
+        - ((first_of_month.month, first_of_month.day) < (born.month, born.day))
+    )
+    if not 15 <= age < 115:
+        return f"Aged {age} at the start: the Apprenticeship Service takes 15 to 114."
+    if level == 7 and start >= LEVEL_7_UNDER_25_FROM and age >= 25:
+        return (
+            f"Aged {age} at the start: a level 7 apprenticeship starting from 1 January "
+            "2026 needs a learner under 25."
+        )
+    return None
+
+
+def as_dates_problem(start: date, end: date, today: date) -> tuple[str, str] | None:
+    """(message, the date field at fault) for a programme's start and planned end."""
+    if start < EARLIEST_START:
+        return "The programme starts before May 2017, which the AS does not take.", "start_date"
+    latest_start = date(today.year + (2 if today.month >= 8 else 1), 7, 31)
+    if start > latest_start:
+        return (
+            "The programme starts more than a year after this academic year ends.",
+            "start_date",
+        )
+    if (end.year, end.month) <= (start.year, start.month):
+        return "The planned end month must be after the start month.", "planned_end_date"
+    return None
+
+
+def as_price_problem(training: Decimal | None, epa: Decimal | None) -> str | None:
+    prices = [p for p in (training, epa) if p is not None]
+    if not prices:
+        return "No agreed price (training and end-point assessment) on the programme aim."
+    total = sum(prices, Decimal(0))
+    if total != total.to_integral_value():
+        return f"The total price £{total} has pence: the AS takes whole pounds."
+    if not 1 <= total <= 100_000:
+        return f"The total price £{total} must be from £1 to £100,000."
+    return None
+
+
+def as_prior_learning_problems(
+    *,
+    start: date,
+    rpl: bool | None,
+    hours: int | None,
+    reduction: int | None,
+    price: int | None,
+) -> list[tuple[str, str]]:
+    """(message, field) for each recognition-of-prior-learning value the AS refuses."""
+    if start < RPL_REQUIRED_FROM:
+        return []  # the AS wants RecognisePriorLearning blank for earlier starts
+    if rpl is None:
+        return [
+            (
+                "Recognition of prior learning is not recorded on the programme aim (the AS "
+                "needs it for starts from 1 August 2022).",
+                "rpl",
+            )
+        ]
+    if not rpl:
+        return []
+    problems = []
+    if hours is not None and not MIN_OFF_THE_JOB_HOURS <= hours <= 9999:
+        problems.append(
+            ("Off-the-job hours before RPL must be from 187 to 9,999.", "rpl_training_total_hours")
+        )
+    if reduction is not None and (
+        not 1 <= reduction <= 999
+        or (hours is not None and (reduction >= hours or hours - reduction < MIN_OFF_THE_JOB_HOURS))
+    ):
+        problems.append(
+            (
+                "Hours reduced by RPL must be 1 to 999 and leave at least 187 off-the-job hours.",
+                "rpl_training_hours_reduction",
+            )
+        )
+    if price is not None and not 100 <= price <= 18_000:
+        problems.append(
+            ("Price reduced by RPL must be from £100 to £18,000.", "rpl_price_reduced_by")
+        )
+    return problems
+
+
+# The field of the learner's record each column of the file is written from.
+COLUMN_FIELDS = {
+    "CohortRef": "learner.as_cohort_code",
+    "AgreementID": "employment.as_agreement_id",
+    "ULN": "learner.uln",
+    "FamilyName": "learner.family_name",
+    "GivenNames": "learner.given_names",
+    "DateOfBirth": "learner.date_of_birth",
+    "EmailAddress": "learner.email",
+    "StdCode": "aim.standard",
+    "StartDate": "aim.start_date",
+    "EndDate": "aim.planned_end_date",
+    "TotalPrice": "aim.training_price",
+    "EPAOrgID": "aim.epa_org_id",
+    "ProviderRef": "learner.lrn",
+    "RecognisePriorLearning": "aim.rpl",
+    "TrainingTotalHours": "aim.rpl_training_total_hours",
+    "TrainingHoursReduction": "aim.rpl_training_hours_reduction",
+    "IsDurationReducedByRPL": "aim.rpl",
+    "DurationReducedBy": "aim.rpl",
+    "PriceReducedBy": "aim.rpl_price_reduced_by",
+}
+
+
 def _check(
     person: Mapping[str, Any],
     aim: Mapping[str, Any] | None,
@@ -195,27 +347,42 @@ def _check(
     today: date,
 ) -> tuple[list[str], list[str]]:
     """The reasons the learner cannot be sent (seed 000 first, then the AS format), and the
-    row's cells when there are none."""
+    row's cells when there are none. Each reason is a `Reason` naming the field that fixes it."""
     reasons: list[str] = []
     if person["state"] != Learner.State.LIVE:
         label = "archived" if person["state"] == Learner.State.ARCHIVED else "soft-deleted"
-        reasons.append(f"The learner is {label}, not live.")
+        reasons.append(Reason(f"The learner is {label}, not live.", "learner.state"))
     if aim is None:
-        reasons.append("No programme aim.")
+        reasons.append(Reason("No programme aim.", "aim.programme"))
     elif aim["standard_id"] is None:
-        reasons.append("The programme aim has no standard code.")
+        reasons.append(Reason("The programme aim has no standard code.", "aim.standard"))
     uln_problem = identifiers.uln_problem(person["uln"] or "")
     if uln_problem:
-        reasons.append(uln_problem)
+        reasons.append(Reason(uln_problem, "learner.uln"))
     if job is None:
-        reasons.append("No Employed employment status record with an AS Agreement ID.")
+        reasons.append(
+            Reason(
+                "No Employed employment status record with an AS Agreement ID.",
+                "employment.as_agreement_id",
+            )
+        )
     elif job["status"] != EmploymentStatus.Status.EMPLOYED:
         label = EmploymentStatus.Status(job["status"]).label
-        reasons.append(f"The employment status on {today:%d/%m/%Y} is {label}, not Employed.")
+        reasons.append(
+            Reason(
+                f"The employment status on {today:%d/%m/%Y} is {label}, not Employed.",
+                "employment.status",
+            )
+        )
     elif not job["as_agreement_id"]:
-        reasons.append(f"The Employed status current on {today:%d/%m/%Y} has no AS Agreement ID.")
+        reasons.append(
+            Reason(
+                f"The Employed status current on {today:%d/%m/%Y} has no AS Agreement ID.",
+                "employment.as_agreement_id",
+            )
+        )
     if not person["email"]:
-        reasons.append("No email address.")
+        reasons.append(Reason("No email address.", "learner.email"))
     if reasons:
         return reasons, []
     assert aim is not None and job is not None
@@ -244,106 +411,81 @@ def _check(
     }
     born: date | None = person["date_of_birth"]
     if born is None:
-        reasons.append("No date of birth.")
+        reasons.append(Reason("No date of birth.", "learner.date_of_birth"))
     else:
         cells["DateOfBirth"] = born.isoformat()
-        first_of_month = start.replace(day=1)
-        age = (
-            first_of_month.year
-            - born.year
-            - ((first_of_month.month, first_of_month.day) < (born.month, born.day))
-        )
-        if not 15 <= age < 115:
-            reasons.append(f"Aged {age} at the start: the Apprenticeship Service takes 15 to 114.")
-        if aim["standard__level"] == 7 and start >= LEVEL_7_UNDER_25_FROM and age >= 25:
-            reasons.append(
-                f"Aged {age} at the start: a level 7 apprenticeship starting from 1 January "
-                "2026 needs a learner under 25."
-            )
+        problem = as_age_problem(born, start, aim["standard__level"])
+        if problem:
+            reasons.append(Reason(problem, "learner.date_of_birth"))
     if not 1 <= len(person["family_name"]) <= 100 or not 1 <= len(person["given_names"]) <= 100:
-        reasons.append("Family name and given names must each be 1 to 100 characters.")
-    if len(person["email"]) > 200 or not _EMAIL.match(person["email"]):
-        reasons.append("The email address is not one the Apprenticeship Service accepts.")
-    if not _AGREEMENT.match(job["as_agreement_id"]):
-        reasons.append("The AS Agreement ID must be 1 to 6 letters and digits.")
+        reasons.append(
+            Reason(
+                "Family name and given names must each be 1 to 100 characters.",
+                "learner.family_name",
+            )
+        )
+    problem = as_email_problem(person["email"])
+    if problem:
+        reasons.append(Reason(problem, "learner.email"))
+    problem = identifiers.agreement_id_problem(job["as_agreement_id"])
+    if problem:
+        reasons.append(Reason(problem, "employment.as_agreement_id"))
     if len(person["as_cohort_code"]) > 20:
-        reasons.append("The AS cohort code is longer than 20 characters.")
+        reasons.append(
+            Reason("The AS cohort code is longer than 20 characters.", "learner.as_cohort_code")
+        )
     if len(str(aim["standard_id"])) > 5:
-        reasons.append("The standard code is longer than 5 digits.")
-    if start < EARLIEST_START:
-        reasons.append("The programme starts before May 2017, which the AS does not take.")
-    latest_start = date(today.year + (2 if today.month >= 8 else 1), 7, 31)
-    if start > latest_start:
-        reasons.append("The programme starts more than a year after this academic year ends.")
-    if (end.year, end.month) <= (start.year, start.month):
-        reasons.append("The planned end month must be after the start month.")
-    reasons += _price(aim, cells)
-    reasons += _prior_learning(aim, start, cells)
+        reasons.append(Reason("The standard code is longer than 5 digits.", "aim.standard"))
+    dates = as_dates_problem(start, end, today)
+    if dates:
+        reasons.append(Reason(dates[0], f"aim.{dates[1]}"))
+    price = as_price_problem(aim["training_price"], aim["epa_price"])
+    if price:
+        reasons.append(Reason(price, "aim.training_price"))
+    else:
+        total = sum(
+            (p for p in (aim["training_price"], aim["epa_price"]) if p is not None), Decimal(0)
+        )
+        cells["TotalPrice"] = str(int(total))
+    reasons += [Reason(text, f"aim.{name}") for text, name in _prior_learning(aim, start, cells)]
     if len(aim["epa_org_id"]) > 7:
-        reasons.append("The EPA organisation ID is longer than 7 characters.")
+        reasons.append(
+            Reason("The EPA organisation ID is longer than 7 characters.", "aim.epa_org_id")
+        )
     if len(person["lrn"]) > 20:
-        reasons.append("The learner reference number is longer than 20 characters.")
+        reasons.append(
+            Reason("The learner reference number is longer than 20 characters.", "learner.lrn")
+        )
     for column, value in cells.items():
-        if UNSAFE.search(value):
-            reasons.append(
-                f"{column} holds a comma, a quote or a line break, which the Apprenticeship "
-                "Service cannot read."
-            )
-        elif value[:1] in ("=", "+", "-", "@"):
-            reasons.append(
-                f"{column} starts with {value[0]}, which a spreadsheet runs as a formula."
-            )
+        problem = as_text_problem(column, value)
+        if problem:
+            reasons.append(Reason(problem, COLUMN_FIELDS[column]))
     return reasons, [cells[column] for column in HEADER]
 
 
-def _price(aim: Mapping[str, Any], cells: dict[str, str]) -> list[str]:
-    prices = [p for p in (aim["training_price"], aim["epa_price"]) if p is not None]
-    if not prices:
-        return ["No agreed price (training and end-point assessment) on the programme aim."]
-    total = sum(prices, Decimal(0))
-    if total != total.to_integral_value():
-        return [f"The total price £{total} has pence: the AS takes whole pounds."]
-    if not 1 <= total <= 100_000:
-        return [f"The total price £{total} must be from £1 to £100,000."]
-    cells["TotalPrice"] = str(int(total))
-    return []
-
-
-def _prior_learning(aim: Mapping[str, Any], start: date, cells: dict[str, str]) -> list[str]:
+def _prior_learning(
+    aim: Mapping[str, Any], start: date, cells: dict[str, str]
+) -> list[tuple[str, str]]:
     rpl = aim["rpl"]
     hours, reduction, price = (
         aim["rpl_training_total_hours"],
         aim["rpl_training_hours_reduction"],
         aim["rpl_price_reduced_by"],
     )
-    if start < RPL_REQUIRED_FROM:
-        return []  # the AS wants RecognisePriorLearning blank for earlier starts
-    if rpl is None:
-        return [
-            "Recognition of prior learning is not recorded on the programme aim (the AS "
-            "needs it for starts from 1 August 2022)."
-        ]
-    cells["RecognisePriorLearning"] = "true" if rpl else "false"
-    if not rpl:
-        return []
-    reasons = []
-    if hours is not None:
-        if not MIN_OFF_THE_JOB_HOURS <= hours <= 9999:
-            reasons.append("Off-the-job hours before RPL must be from 187 to 9,999.")
-        cells["TrainingTotalHours"] = str(hours)
-    if reduction is not None:
-        if not 1 <= reduction <= 999 or (
-            hours is not None and (reduction >= hours or hours - reduction < MIN_OFF_THE_JOB_HOURS)
-        ):
-            reasons.append(
-                "Hours reduced by RPL must be 1 to 999 and leave at least 187 off-the-job hours."
-            )
-        cells["TrainingHoursReduction"] = str(reduction)
-    if price is not None:
-        if not 100 <= price <= 18_000:
-            reasons.append("Price reduced by RPL must be from £100 to £18,000.")
-        cells["PriceReducedBy"] = str(price)
-    return reasons
+    problems = as_prior_learning_problems(
+        start=start, rpl=rpl, hours=hours, reduction=reduction, price=price
+    )
+    if start >= RPL_REQUIRED_FROM and rpl is not None:
+        cells["RecognisePriorLearning"] = "true" if rpl else "false"
+        if rpl:
+            for column, value in (
+                ("TrainingTotalHours", hours),
+                ("TrainingHoursReduction", reduction),
+                ("PriceReducedBy", price),
+            ):
+                if value is not None:
+                    cells[column] = str(value)
+    return problems
 
 
 def as_cohort_sent_before(*, learner_ids: list[int]) -> dict[int, datetime | None]:

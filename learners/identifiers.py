@@ -52,6 +52,16 @@ def uln_problem(uln: str) -> str | None:
     return None
 
 
+_AGREEMENT_RE = re.compile(r"^[A-Za-z0-9]{1,6}$")
+
+
+def agreement_id_problem(value: str) -> str | None:
+    """The Apprenticeship Service's agreement ID (seed 000): up to 6 letters and digits."""
+    if not _AGREEMENT_RE.match(value):
+        return "The AS Agreement ID must be 1 to 6 letters and digits."
+    return None
+
+
 def upn_problem(upn: str) -> str | None:
     """A plain message saying what is wrong with a UPN, or None when it is valid."""
     upn = upn.replace(" ", "").upper()

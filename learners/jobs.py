@@ -90,7 +90,17 @@ def start_csv_download(selection: bulk.Selection) -> HttpResponseBase:
 
 def _exclusions(export: CohortExport) -> list[dict[str, object]]:
     return [
-        {"code": e.code, "lrn": e.lrn, "name": e.name, "reasons": e.reasons}
+        {
+            "code": e.code,
+            "lrn": e.lrn,
+            "name": e.name,
+            "reasons": e.reasons,
+            # Each reason with the field that fixes it, for the report's links.
+            "fix": [
+                {"text": str(reason), "field": getattr(reason, "field", "")}
+                for reason in e.reasons
+            ],
+        }
         for e in export.exclusions
     ]
 

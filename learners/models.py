@@ -32,9 +32,14 @@ lrn_validator = RegexValidator(
     r"^[A-Za-z0-9 ]{1,12}$", "Up to 12 letters, digits and spaces, as on the ILR."
 )
 ident_validator = RegexValidator(r"^[0-9A-Z]{5}$", "An episode IDENT is 5 characters.")
-agreement_id_validator = RegexValidator(
-    r"^[A-Za-z0-9]{1,6}$", "An AS Agreement ID is up to 6 letters and digits."
-)
+
+
+def agreement_id_validator(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    problem = identifiers.agreement_id_problem(value)
+    if problem:
+        raise ValidationError(problem)
 
 
 def agreement_status_problem(status: int | None, agreement_id: str) -> str | None:
@@ -509,6 +514,8 @@ class EmploymentStatus(models.Model):
     )
 
     history = HistoricalRecords(excluded_fields=["created_batch"])
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date_applies", "id"]

@@ -4,10 +4,72 @@ locales) and every date gets the same plain messages."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
+
+CONTROL_CHARACTERS = (
+    "Remove the hidden control characters from this text (they can come with text copied "
+    "from another program)"
+)
+# C0 control characters but tab and new line (a carriage return is a line end, see line_ends),
+# and the bidirectional overrides and isolates, which reverse how the text after them shows.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\u202a-\u202e\u2066-\u2069]")
+
+
+def control_character_found(value: str) -> bool:
+    return bool(_CONTROL_RE.search(value))
+
+
+def line_ends(value: str) -> str:
+    """Every line end as one new line: a browser sends a textarea's as CR LF, which would count
+    two characters against a limit the page counts as one."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _plain_text(value: str) -> None:
+    if control_character_found(value):
+        raise forms.ValidationError(CONTROL_CHARACTERS)
+
+
+def _with_line_ends(data: Any, names: list[str]) -> Any:
+    if hasattr(data, "getlist"):  # a QueryDict: a copy, as the request's is immutable
+        copy = data.copy()
+        for name in names:
+            if name in copy:
+                copy.setlist(name, [line_ends(str(v)) for v in data.getlist(name)])
+        return copy
+    return {
+        key: line_ends(value) if key in names and isinstance(value, str) else value
+        for key, value in data.items()
+    }
+
+
+class PlainTextMixin(forms.BaseForm):
+    """The one cleaner of every free-text field of a form: line ends arrive as one new line
+    (counted once against a limit, stored so), and control characters (U+0000-U+001F but tab
+    and new line) are refused with a message, not stored. Passwords are left as typed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = []
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and not isinstance(
+                field.widget, forms.PasswordInput
+            ):
+                # Django refuses NUL alone, in its own words; this covers it.
+                field.validators = [
+                    v
+                    for v in field.validators
+                    if not isinstance(v, ProhibitNullCharactersValidator)
+                ]
+                field.validators.append(_plain_text)
+                names.append(self.add_prefix(name))
+        if self.is_bound:
+            self.data = _with_line_ends(self.data, names)
 
 
 class GovukDateWidget(forms.MultiWidget):

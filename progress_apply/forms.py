@@ -9,9 +9,9 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
-from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 
+from picsweb.forms import PlainTextMixin as PlainTextMixin
 from picsweb.models import Provider, Role
 from progress_apply import rules
 from progress_apply.models import Ethnicity, Gender, ProviderDefault, YearGroup
@@ -45,51 +45,6 @@ def _text(
         error_messages=messages,
         **kw,
     )
-
-
-def _plain_text(value: str) -> None:
-    try:
-        rules.plain_text(value)
-    except rules.RuleError as error:
-        raise forms.ValidationError(error.message) from None
-
-
-def _with_line_ends(data: Any, names: list[str]) -> Any:
-    if hasattr(data, "getlist"):  # a QueryDict: a copy, as the request's is immutable
-        copy = data.copy()
-        for name in names:
-            if name in copy:
-                copy.setlist(name, [rules.line_ends(str(v)) for v in data.getlist(name)])
-        return copy
-    return {
-        key: rules.line_ends(value) if key in names and isinstance(value, str) else value
-        for key, value in data.items()
-    }
-
-
-class PlainTextMixin(forms.BaseForm):
-    """The one cleaner of every free-text field of the portal's forms: line ends arrive as
-    one new line (counted once against a limit, stored so), and control characters
-    (U+0000-U+001F but tab and new line) are refused with a message, not stored. Passwords
-    are left as typed."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        names = []
-        for name, field in self.fields.items():
-            if isinstance(field, forms.CharField) and not isinstance(
-                field.widget, forms.PasswordInput
-            ):
-                # Django refuses NUL alone, in its own words; this covers it.
-                field.validators = [
-                    v
-                    for v in field.validators
-                    if not isinstance(v, ProhibitNullCharactersValidator)
-                ]
-                field.validators.append(_plain_text)
-                names.append(self.add_prefix(name))
-        if self.is_bound:
-            self.data = _with_line_ends(self.data, names)
 
 
 PROVIDER_CHOICE = "Choose one of the providers in the list"

@@ -13,6 +13,9 @@ from django.core.validators import validate_email
 
 from learners.identifiers import normalise_postcode, postcode_problem, uln_problem, upn_problem
 from picsweb.errors import UserError
+from picsweb.forms import CONTROL_CHARACTERS as CONTROL_CHARACTERS
+from picsweb.forms import control_character_found
+from picsweb.forms import line_ends as line_ends
 from progress_apply.models import Ethnicity, Gender
 
 REQUIRED = "This field is required"
@@ -42,15 +45,7 @@ UPN = "Enter the Unique Pupil Number (UPN) which must be 13 characters in length
 CCIS = "Enter the CCIS ID which must be 10 characters in length"
 DATE_OF_BIRTH = "Enter a real date of birth"
 
-CONTROL_CHARACTERS = (
-    "Remove the hidden control characters from this text (they can come with text copied "
-    "from another program)"
-)
-
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9@._-]+$")
-# C0 control characters but tab and new line (a carriage return is a line end, see line_ends),
-# and the bidirectional overrides and isolates, which reverse how the text after them shows.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\u202a-\u202e\u2066-\u2069]")
 _TELEPHONE_RE = re.compile(r"^(?:0|\+44)[1-9]\d{8,9}$")
 _CCIS_RE = re.compile(r"^[A-Za-z0-9]{10}$")
 # Generated passwords: upper-case letters and digits that cannot be mistaken for each other.
@@ -209,14 +204,8 @@ class PortalPasswordValidator:
         )
 
 
-def line_ends(value: str) -> str:
-    """Every line end as one new line: a browser sends a textarea's as CR LF, which would count
-    two characters against a limit the page counts as one."""
-    return value.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def plain_text(value: str) -> str:
     """Free text without control characters (tab and new line allowed)."""
-    if _CONTROL_RE.search(value):
+    if control_character_found(value):
         raise RuleError(CONTROL_CHARACTERS)
     return value
