@@ -97,8 +97,7 @@ def _exclusions(export: CohortExport) -> list[dict[str, object]]:
             "reasons": e.reasons,
             # Each reason with the field that fixes it, for the report's links.
             "fix": [
-                {"text": str(reason), "field": getattr(reason, "field", "")}
-                for reason in e.reasons
+                {"text": str(reason), "field": getattr(reason, "field", "")} for reason in e.reasons
             ],
         }
         for e in export.exclusions

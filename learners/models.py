@@ -515,8 +515,6 @@ class EmploymentStatus(models.Model):
 
     history = HistoricalRecords(excluded_fields=["created_batch"])
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["date_applies", "id"]
         verbose_name_plural = "employment statuses"
