@@ -578,8 +578,8 @@ class LearnerImport(ImportSpec):
         added = EmploymentStatus.objects.filter(created_batch=batch)
         write(EmploymentStatus, "-", added)
         write(Learner, "-", created)
-        added._raw_delete(added.db)  # type: ignore[attr-defined]
-        created._raw_delete(created.db)  # type: ignore[attr-defined]
+        added._raw_delete(added.db)
+        created._raw_delete(created.db)
         now = timezone.now()
         learner_rows, status_rows = [], []
         for learner_id, before in changes.items():
