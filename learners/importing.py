@@ -17,10 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.db.models import F, Model, Q
 from django.utils import timezone
 
 from learners import identifiers
@@ -52,7 +54,7 @@ from learners.models import (
     Role,
     agreement_status_problem,
 )
-from picsweb.bulk import history_fields, insert_history, insert_rows, update_rows
+from picsweb.bulk import insert_history, insert_rows, update_rows
 from picsweb.imports.cells import CellError, as_date, as_text, display
 from picsweb.imports.pipeline import (
     Change,
@@ -100,16 +102,30 @@ class Context:
     seen: dict[str, int] = field(default_factory=dict)  # LRN -> first row with it
 
 
-def _validated(model: type[Model], name: str, column: str, text: str) -> str:
-    """`text` through the model field's own rules (length, validators): the edit forms'."""
+@cache
+def _field_rules(model: type[Model], name: str) -> tuple[int | None, list[Callable[[Any], None]]]:
+    """A model field's length and its own validators (the length one is checked by hand, so
+    its message can say what to do), found once: run for every cell of 100,000 rows."""
     model_field = model._meta.get_field(name)
     limit = getattr(model_field, "max_length", None)
+    rules = [
+        v
+        for v in model_field.validators  # type: ignore[union-attr]
+        if not isinstance(v, MaxLengthValidator | ProhibitNullCharactersValidator)
+    ]
+    return limit, rules
+
+
+def _validated(model: type[Model], name: str, column: str, text: str) -> str:
+    """`text` through the model field's own rules (length, validators): the edit forms'."""
+    limit, rules = _field_rules(model, name)
     if limit is not None and len(text) > limit:
         raise CellError(
             f"{column} can be at most {limit} characters ({len(text)} given): shorten it."
         )
     try:
-        model_field.run_validators(text)  # type: ignore[union-attr]
+        for rule in rules:
+            rule(text)
     except ValidationError as error:
         raise CellError(f"{column}: {' '.join(error.messages)}") from None
     return text
@@ -496,12 +512,13 @@ class LearnerImport(ImportSpec):
         write = _history_writer(ctx.owner_id, reason)
         write(Learner, "+", Learner.objects.filter(id__in=list(ids.values())))
         write(Learner, "~", Learner.objects.filter(id__in=[u["id"] for u in learner_updates]))
+        # `created_batch_id + 0`: found by learner, not by walking the batch index over
+        # every status the batch has added so far (the planner's choice otherwise).
         touched = [s["learner_id"] for s in new_statuses]
-        write(
-            EmploymentStatus,
-            "+",
-            EmploymentStatus.objects.filter(created_batch=batch, learner_id__in=touched),
+        added = EmploymentStatus.objects.filter(learner_id__in=touched).alias(
+            batch_plus_0=F("created_batch_id") + 0
         )
+        write(EmploymentStatus, "+", added.filter(batch_plus_0=batch.pk))
         write(
             EmploymentStatus,
             "~",
@@ -602,8 +619,7 @@ class LearnerImport(ImportSpec):
 
 def _history_writer(user_id: int | None, reason: str) -> Callable[[type[Model], str, Any], None]:
     def write(model: type[Model], history_type: str, records: Any) -> None:
-        rows = records.values(*history_fields(model)).iterator(chunk_size=5000)
-        insert_history(model, rows, history_type=history_type, user_id=user_id, reason=reason)
+        insert_history(records, history_type=history_type, user_id=user_id, reason=reason)
 
     return write
 
