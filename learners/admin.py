@@ -24,6 +24,21 @@ from learners.models import (
 from picsweb.admin_site import ProviderScopedAdmin, ProviderScopedTabularInline
 
 related_only = admin.RelatedOnlyFieldListFilter
+ADMIN_REASON = "Changed in the administration"
+
+
+class HistoryReasonAdmin(ProviderScopedAdmin):
+    """Its saves, and its inlines', say in the learner's history that the admin made them
+    (the user comes from simple-history's request middleware)."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj._change_reason = ADMIN_REASON
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for inline_form in formset.forms:
+            inline_form.instance._change_reason = ADMIN_REASON
+        super().save_formset(request, form, formset, change)
 
 
 @admin.register(Provider)
@@ -120,7 +135,7 @@ class EmploymentStatusInline(ProviderScopedTabularInline):
 
 
 @admin.register(Learner)
-class LearnerAdmin(ProviderScopedAdmin):
+class LearnerAdmin(HistoryReasonAdmin):
     list_display = ["lrn", "family_name", "given_names", "uln", "state", "as_status", "provider"]
     list_filter = [
         "state",
@@ -204,7 +219,7 @@ class LearningDeliveryInline(ProviderScopedTabularInline):
 
 
 @admin.register(Episode)
-class EpisodeAdmin(ProviderScopedAdmin):
+class EpisodeAdmin(HistoryReasonAdmin):
     list_display = ["ident", "learner", "start_date", "end_date", "provider"]
     search_fields = ["=ident", "=learner__lrn", "learner__family_name"]
     list_filter = [("provider", related_only)]
@@ -214,7 +229,7 @@ class EpisodeAdmin(ProviderScopedAdmin):
 
 
 @admin.register(LearningDelivery)
-class LearningDeliveryAdmin(ProviderScopedAdmin):
+class LearningDeliveryAdmin(HistoryReasonAdmin):
     provider_path = "episode__provider"
     list_display = ["aim_ref", "aim_type", "standard", "episode", "start_date", "completion_status"]
     list_filter = [
@@ -230,7 +245,7 @@ class LearningDeliveryAdmin(ProviderScopedAdmin):
 
 
 @admin.register(EmploymentStatus)
-class EmploymentStatusAdmin(ProviderScopedAdmin):
+class EmploymentStatusAdmin(HistoryReasonAdmin):
     provider_path = "learner__provider"
     list_display = ["learner", "date_applies", "status", "employer", "as_agreement_id"]
     list_filter = ["status", ("employer", related_only)]

@@ -26,6 +26,7 @@ from django.db.models import F, Model, Q
 from django.utils import timezone
 
 from learners import identifiers
+from learners.as_cohort import as_email_problem, as_text_problem
 from learners.columns import (
     AGREEMENT_ID,
     COLUMNS,
@@ -53,6 +54,7 @@ from learners.models import (
     Provider,
     Role,
     agreement_status_problem,
+    date_of_birth_problem,
 )
 from picsweb.bulk import insert_history, insert_rows, update_rows
 from picsweb.imports.cells import CellError, as_date, as_text, display
@@ -214,12 +216,34 @@ PARSERS: dict[str, Callable[[Cell], Any]] = {
     EMPLOYMENT_STATUS: _choice(
         _STATUSES, f"Give the employment status code ({_STATUS_CODES}) or its name as in Tips."
     ),
-    AGREEMENT_ID: lambda value: _validated(
-        EmploymentStatus, "as_agreement_id", AGREEMENT_ID, as_text(value).strip()
+    AGREEMENT_ID: lambda value: _validated(  # upper-cased, as the status form does
+        EmploymentStatus, "as_agreement_id", AGREEMENT_ID, as_text(value).strip().upper()
     ),
 }
 for _column, _name in LEARNER_COLUMNS.items():
     PARSERS.setdefault(_column, _text(_name, _column))
+
+# The rules the learner form applies beyond the fields' own (the AS export's, shared through
+# learners.as_cohort and learners.models): checked on a new learner's values and on the values
+# an update changes, so a value recorded before a rule existed still re-imports unchanged.
+RULES: dict[str, Callable[[Any], str | None]] = {
+    "lrn": lambda value: as_text_problem(LRN, value),
+    "given_names": lambda value: as_text_problem(GIVEN_NAMES, value),
+    "family_name": lambda value: as_text_problem(FAMILY_NAME, value),
+    "as_cohort_code": lambda value: as_text_problem("AS cohort code", value),
+    "email": as_email_problem,
+    "date_of_birth": lambda value: date_of_birth_problem(value, timezone.localdate()),
+}
+
+
+def _rule_problems(row: Row, values: dict[str, Any]) -> list[Problem]:
+    problems = []
+    for name, value in values.items():
+        problem = RULES[name](value) if name in RULES else None
+        if problem:
+            column = _COLUMN_OF[name]
+            problems.append(Problem(row.number, column, display(value), problem))
+    return problems
 
 
 class LearnerImport(ImportSpec):
@@ -375,6 +399,7 @@ class LearnerImport(ImportSpec):
             for column, name in ((GIVEN_NAMES, "given_names"), (FAMILY_NAME, "family_name"))
             if name not in given
         ]
+        problems += _rule_problems(row, {"lrn": lrn, **given})
         problems += self._status_problems(row, job, None)
         if problems:
             return problems
@@ -403,6 +428,9 @@ class LearnerImport(ImportSpec):
             return problems
         diffs: list[tuple[str, str, str]] = []
         before = {n: record[n] for n, v in given.items() if v != record[n]}
+        problems = _rule_problems(row, {n: given[n] for n in before})
+        if problems:
+            return problems
         for name in before:
             diffs.append((_COLUMN_OF[name], display(record[name]), display(given[name])))
         status: dict[str, Any] | None = None

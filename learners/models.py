@@ -44,12 +44,19 @@ def agreement_id_validator(value: str) -> None:
 
 def agreement_status_problem(status: int | None, agreement_id: str) -> str | None:
     """An AS Agreement ID belongs to an Employed status (seed 000: "available when entering
-    a New Learner with Employed status"); the AS export reads it only there."""
-    if agreement_id and status != EmploymentStatus.Status.EMPLOYED:
+    a New Learner with Employed status"); the AS export reads it only there. The status form
+    and the Learner Import ask this one function."""
+    if agreement_id and status is not None and status != EmploymentStatus.Status.EMPLOYED:
         return (
-            "An AS Agreement ID goes with an Employed status (10): remove it, or make the "
-            "status Employed."
+            "Only an Employed status has an AS Agreement ID: remove it, or make the status Employed"
         )
+    return None
+
+
+def date_of_birth_problem(born: date, today: date) -> str | None:
+    """The learner form's and the Learner Import's rule for a date of birth."""
+    if born >= today:
+        return "The date of birth must be in the past"
     return None
 
 

@@ -1,11 +1,10 @@
-"""The staff learner list, a learner's page, and the bulk actions of the list."""
+"""The staff learner list and its bulk actions (a learner's record: learners.record_views)."""
 
 from __future__ import annotations
 
 import uuid
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -13,11 +12,9 @@ from django.views.decorators.http import require_POST
 
 from learners import bulk
 from learners.filters import MORE_FILTERS, PAGE_SIZES, SORT_LABELS, SORTS, LearnerFilter
-from learners.importing import LEARNERS_IMPORT
-from learners.models import Learner, LearningDelivery, Provider, Role
+from learners.models import Learner, Provider, Role
 from learners.services import learner_list_page, provider_choice_lists
 from picsweb.access import request_access, role_required
-from picsweb.navigation import list_query
 from picsweb.selection import SelectionError, resolve_selection
 from picsweb.typing import AuthenticatedHttpRequest
 
@@ -78,7 +75,7 @@ def learner_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "actions": bulk.actions_for(roles, in_use),
             "waiting_actions": bulk.unavailable_for(roles, in_use),
             "filter_query": _filter_data(request.GET).urlencode(),
-            "may_import": set(LEARNERS_IMPORT.roles) <= roles,
+            "may_edit": Role.EDIT_LEARNERS in roles,
         },
     )
 
@@ -126,27 +123,3 @@ def _back_to_list(provider: Provider, filter_query: str) -> HttpResponse:
     response = redirect("learners:list")
     response["Location"] += f"?{query.urlencode()}"
     return response
-
-
-@role_required(Role.LEARNER_LIST)
-def learner_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    learner = request_access(request).get(
-        Learner.objects.select_related("provider", "site", "main_officer"),
-        Role.LEARNER_LIST,
-        code=code,
-    )
-    aims = LearningDelivery.objects.select_related("standard", "contract", "subcontractor")
-    episodes = learner.episodes.prefetch_related(Prefetch("aims", queryset=aims))
-    employment = learner.employment_statuses.select_related("employer")
-    return render(
-        request,
-        "learners/detail.html",
-        {
-            "learner": learner,
-            "episodes": episodes,
-            "employment": employment,
-            "tags": learner.tags.all(),
-            "as_changes": learner.as_changes.select_related("changed_by")[:10],
-            "back": list_query(request, f"provider={learner.provider.code}"),
-        },
-    )

@@ -6,6 +6,7 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from learners.models import Role
+        from learners.record import RecordTab, register_tab
         from payments import exporting, importing  # noqa: F401 - register import and report
         from picsweb.navigation import NavItem, register
 
@@ -17,3 +18,4 @@ class PaymentsConfig(AppConfig):
                 "The Learner Payment Report, and importing payment records from CSV or XLSX.",
             )
         )
+        register_tab(RecordTab("payments", "Payments", "payments:learner", Role.PAYMENTS_IMPORT))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
@@ -9,7 +11,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from learners.models import Provider, Role
+from learners.models import Learner, Provider, Role
+from learners.record_views import record_context
 from payments.exporting import PAYMENT_REPORT
 from payments.filters import PaymentReportFilter
 from payments.importing import PAYMENTS
@@ -90,3 +93,18 @@ def payment_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             "statuses": PaymentRecord.Status.values,
         },
     )
+
+
+@role_required(Role.PAYMENTS_IMPORT)
+def learner_payments(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The Payments tab of a learner's record."""
+    learner = request.access.get(
+        Learner.objects.select_related("provider"), Role.PAYMENTS_IMPORT, code=code
+    )
+    records = (
+        PaymentRecord.objects.filter(episode__learner=learner)
+        .select_related("episode", "payment_item")
+        .order_by("-expected_date", "-id")
+    )
+    context = record_context(request, learner, "payments") | {"records": records}
+    return render(request, "payments/learner_tab.html", context)

@@ -7,6 +7,7 @@ class RegcertConfig(AppConfig):
 
     def ready(self) -> None:
         from learners.models import Role
+        from learners.record import RecordTab, register_tab
         from picsweb.navigation import NavItem, register
         from regcert import exporting, importing  # noqa: F401 - register the import and export
 
@@ -17,4 +18,7 @@ class RegcertConfig(AppConfig):
                 Role.MANAGE_REGCERT,
                 "Awarding-body registrations and certificates: import, update and export.",
             )
+        )
+        register_tab(
+            RecordTab("registrations", "Registrations", "regcert:learner", Role.MANAGE_REGCERT)
         )

@@ -9,4 +9,5 @@ urlpatterns = [
     path("import/", views.registration_import, name="import"),
     path("import/sample.csv", views.registration_sample, name="sample"),
     path("export/", views.registration_export, name="export"),
+    path("learner/<uuid:code>/", views.learner_registrations, name="learner"),
 ]

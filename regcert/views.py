@@ -12,7 +12,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from learners.models import Provider, Role
+from learners.models import Learner, Provider, Role
+from learners.record_views import record_context
 from picsweb.access import role_required
 from picsweb.exports import export_start
 from picsweb.forms import GovukDateField
@@ -173,3 +174,15 @@ def registration_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         params={"filters": filters.urlencode()},
         count=count,
     )
+
+
+@role_required(Role.MANAGE_REGCERT)
+def learner_registrations(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The Registrations tab of a learner's record."""
+    learner = request.access.get(
+        Learner.objects.select_related("provider"), Role.MANAGE_REGCERT, code=code
+    )
+    context = record_context(request, learner, "registrations") | {
+        "registrations": learner.registrations.order_by("qualification_number")
+    }
+    return render(request, "regcert/learner_tab.html", context)

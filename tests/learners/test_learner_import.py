@@ -98,6 +98,16 @@ def confirm(client, validation):
         (HEADER, ["L-1!", "Jane", "Smith", "", "", ""], "LRN", "letters, digits and spaces"),
         (HEADER, ["NEW9", "", "Smith", "", "", ""], "Given names", "adds a new learner"),
         (HEADER, ["", "Jane", "Smith", "", "", ""], "LRN", "Give the learner reference number"),
+        # The learner form's rules (the AS export's), the same functions:
+        (HEADER, ["NEW9", "Jane, Jr", "Smith", "", "", ""], "Given names", "holds a comma"),
+        (HEADER, ["L1", "", "=Smith", "", "", ""], "Family name", "runs as a formula"),
+        (HEADER, ["L1", "", "", "", "01/01/2099", ""], "Date of birth", "must be in the past"),
+        (
+            ["LRN", "Email"],
+            ["L1", "jane@localhost"],
+            "Email",
+            "not one the Apprenticeship Service accepts",
+        ),
         (
             JOB_HEADER,
             ["L1", "01/08/2025", "10", "NOPE", ""],
@@ -375,6 +385,9 @@ def test_undo_restores_and_history_records_the_owner_and_the_file(personas, clie
         status.history.filter(history_change_reason="Undo import autumn.csv").get().as_agreement_id
         == "AAA"
     )
+    history_tab = client.get(f"/learners/{learner.code}/history/").content.decode()
+    assert "Import autumn.csv" in history_tab and "Undo import autumn.csv" in history_tab
+    assert "editor" in history_tab
     deleted = Learner.history.filter(lrn="L2", history_type="-").get()
     assert deleted.history_change_reason == "Undo import autumn.csv"
 

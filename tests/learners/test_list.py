@@ -220,8 +220,12 @@ class TestLearnerPage:
             employer=make_organisation(provider=personas.provider, name="Acme Digital Ltd"),
         )
         page = viewer.get(f"/learners/{learner.code}/")
-        body = page.content.decode()
-        assert page.status_code == 200
+        assert page.status_code == 200 and "Mensah" in page.content.decode()
+        # The record's tabs: aims and employment statuses each on its own.
+        body = "".join(
+            viewer.get(f"/learners/{learner.code}/{tab}/").content.decode()
+            for tab in ("aims", "employment")
+        )
         for text in (
             "Mensah",
             "Episode 00042",

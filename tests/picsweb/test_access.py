@@ -20,7 +20,7 @@ from picsweb.jobs import job_start
 from picsweb.models import Role
 from progress_apply.models import Application, Course
 from regcert.models import Registration
-from tests.factories import make_learner, make_user
+from tests.factories import make_aim, make_employment, make_episode, make_learner, make_user
 from tests.progress_apply.helpers import make_portal_learner
 
 
@@ -116,8 +116,16 @@ def _patterns(resolvers: list[Any], prefix: str = "") -> list[tuple[str, URLPatt
     return found
 
 
-def _url(route: str, code: str) -> str:
-    return "/" + route.replace("<uuid:code>", code)
+# Second parts of a record's URL (an employment status or aim of the learner), filled with the
+# other provider's own, and a rule's field name.
+PARTS = {"<uuid:status>": "employment status", "<uuid:aim>": "aim"}
+
+
+def _url(route: str, code: str, objects: dict[str, str] | None = None) -> str:
+    url = route.replace("<uuid:code>", code).replace("<str:field>", "learner.email")
+    for part, what in PARTS.items():
+        url = url.replace(part, (objects or {}).get(what, part))
+    return "/" + url
 
 
 @pytest.fixture
@@ -126,6 +134,8 @@ def their_objects(personas) -> dict[str, str]:
     provider = personas.provider
     owner = make_user(provider=provider, roles=list(Role), username="their-owner")
     learner = make_learner(provider=provider, given_names="Secretia", family_name="Hidden")
+    status = make_employment(learner=learner, as_agreement_id="SECRT1")
+    aim = make_aim(episode=make_episode(learner=learner), epa_org_id="EPA0999")
     registration = Registration.objects.create(learner=learner, registration_number="SECRET-REG")
     job = job_start(kind="tests.sleep", owner=owner, provider=provider, params={"seconds": 0})
     export = IlrExport.objects.create(
@@ -152,6 +162,8 @@ def their_objects(personas) -> dict[str, str]:
         "application": str(application.code),
         "course": str(course.code),
         "learner": str(learner.code),
+        "employment status": str(status.code),
+        "aim": str(aim.code),
         "registration": str(registration.code),
         "job": str(job.code),
         "ilr export": str(export.code),
@@ -169,7 +181,7 @@ def test_every_page_refuses_another_providers_objects(personas, their_objects, d
         if "<" in route:
             assert "<uuid:code>" in route, f"{route}: only UUIDs belong in URLs"
             for what, code in their_objects.items():
-                url = _url(route, code)
+                url = _url(route, code, their_objects)
                 for method in (outsider.get, outsider.post):
                     response = method(url)
                     assert response.status_code in (403, 404, 405), (url, what)
@@ -184,10 +196,15 @@ def test_every_page_refuses_another_providers_objects(personas, their_objects, d
                 )
                 body = raw.decode(errors="replace")
                 assert "Secretia" not in body and "SECRET-REG" not in body, url
+                assert "SECRT1" not in body, url
                 assert response.status_code != 500, url
     # The codes above are real: the provider's own side reaches their pages.
     assert {
         "learners/<uuid:code>/",
+        "learners/<uuid:code>/edit/",
+        "learners/<uuid:code>/employment/<uuid:status>/edit/",
+        "learners/<uuid:code>/aims/<uuid:aim>/edit/",
+        "learners/<uuid:code>/history/",
         "regcert/<uuid:code>/edit/",
         "ilr/<uuid:code>/",
         "apply/learners/<uuid:code>/",
