@@ -13,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 from openpyxl import Workbook
 
 from learners.columns import COLUMNS
@@ -21,7 +22,13 @@ from learners.models import EmploymentStatus, Learner
 from picsweb import jobs
 from picsweb.imports.pipeline import apply_plan, validate_file
 from picsweb.models import ImportBatch, Job, Role
-from tests.factories import make_employment, make_learner, make_organisation, make_user
+from tests.factories import (
+    make_employment,
+    make_episode,
+    make_learner,
+    make_organisation,
+    make_user,
+)
 
 HEADER = ["LRN", "Given names", "Family name", "ULN", "Date of birth", "Postcode"]
 JOB_HEADER = ["LRN", "Employment status date", "Employment status", "Employer", "AS Agreement ID"]
@@ -407,6 +414,37 @@ def test_undo_is_refused_once_an_imported_record_changed(personas, client):
     status.refresh_from_db()
     assert status.as_agreement_id == "CCC"
     assert ImportBatch.objects.get().undone_at is None
+
+
+def test_undo_is_refused_when_a_new_learner_gained_records_since(personas, client):
+    validation = upload(
+        client, personas.provider, csv_text(HEADER, ["N1", "Nia", "New", "", "", ""])
+    )
+    applied = confirm(client, validation)
+    make_episode(learner=Learner.objects.get(lrn="N1"))  # an aim's episode, added by hand
+
+    response = client.post(f"/jobs/{applied.code}/undo/", follow=True)
+
+    assert "cannot be undone: LRN N1" in response.content.decode()
+    assert Learner.objects.filter(lrn="N1").exists()
+
+
+def test_one_transaction_across_chunks_a_stale_row_in_the_last_chunk_stops_the_first(
+    personas, client
+):
+    learner = make_learner(provider=personas.provider, lrn="LAST")
+    rows = [[f"N{n}", "Nia", f"New{n}", "", "", ""] for n in range(2100)]
+    validation = upload(
+        client, personas.provider, csv_text(HEADER, *rows, ["LAST", "Changed", "", "", "", ""])
+    )
+    assert (validation.report["new"], validation.report["updated"]) == (2100, 1)
+    Learner.objects.filter(pk=learner.pk).update(updated_at=timezone.now())  # edited meanwhile
+
+    applied = confirm(client, validation)
+
+    assert applied.status == Job.Status.FAILED
+    assert Learner.objects.filter(provider=personas.provider).count() == 1  # chunk 1 rolled back
+    assert not Learner.history.filter(lrn="N0").exists()
 
 
 # --- the round trip ---------------------------------------------------------------------
