@@ -328,6 +328,32 @@ def test_another_providers_learner_with_the_same_lrn_is_never_matched_or_touched
     assert summary.problems[0].column == "Employer"
 
 
+def test_the_errors_file_holds_the_bad_rows_and_uploads_again_once_fixed(personas, client):
+    content = csv_text(
+        HEADER, ["OK1", "Ola", "Ok", "", "", ""], ["BAD1", "Bea", "Bad", "1748529633", "", ""]
+    )
+    validation = upload(client, personas.provider, content)
+    page = client.get(f"/jobs/{validation.code}/").content.decode()
+    assert "fails its check digit" in page and "Download the rows with errors" in page
+    download = client.get(f"/jobs/{validation.code}/download/")
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == [*HEADER, "ERRORS"]
+    assert rows[1][:4] == ["BAD1", "Bea", "Bad", "1748529633"] and "ULN" in rows[1][-1]
+    rows[1][3] = "1748529632"
+    fixed = upload(client, personas.provider, csv_text(rows[0], rows[1]), name="fixed.csv")
+    assert (fixed.report["new"], fixed.report["problem_rows"]) == (1, 0)
+
+
+def test_cancel_changes_nothing(personas, client):
+    validation = upload(
+        client, personas.provider, csv_text(HEADER, ["C1", "Cy", "Cancel", "", "", ""])
+    )
+    response = client.post(f"/jobs/{validation.code}/cancel/", follow=True)
+    assert "Import cancelled. Nothing was changed." in response.content.decode()
+    assert client.post(f"/jobs/{validation.code}/confirm/").status_code == 302
+    assert not Learner.objects.exists()
+
+
 # --- one transaction, undo, history -----------------------------------------------------
 
 
