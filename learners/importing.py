@@ -559,10 +559,12 @@ class LearnerImport(ImportSpec):
         """Whatever changed since validation that the plan relies on stops the import."""
         stale: list[str] = []
         lrns = [p["learner"]["lrn"] for p in new]
+        # No LIMIT: with one, PostgreSQL walks the provider's learners hoping for an early
+        # match, where the (provider, lrn) index answers at once (there is normally none).
         stale += list(
             Learner.objects.filter(provider=ctx.provider, lrn__in=lrns).values_list(
                 "lrn", flat=True
-            )[:5]
+            )
         )
         seen = {u["id"]: u["updated_at"] for u in updates}
         now_at = dict(
