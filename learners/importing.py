@@ -134,7 +134,10 @@ def _validated(model: type[Model], name: str, column: str, text: str) -> str:
 
 
 def _text(name: str, column: str) -> Callable[[Cell], Any]:
-    return lambda value: _validated(Learner, name, column, as_text(value).strip())
+    """Free text: a line end is one new line, as the learner form stores it (PlainTextMixin)."""
+    return lambda value: _validated(
+        Learner, name, column, as_text(value).replace("\r\n", "\n").strip()
+    )
 
 
 def _uln(value: Cell) -> str:

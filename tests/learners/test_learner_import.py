@@ -194,9 +194,9 @@ def test_it_refuses_a_wrong_header_on_the_upload_page(personas, client):
 def test_the_pipeline_refuses_formulas_and_control_characters_and_reads_excel_dates(personas):
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(["LRN", "Given names", "Family name", "Date of birth"])
-    sheet.append(["X1", "Jane", "Smith", datetime(2004, 3, 15)])
-    sheet.append(["X2", "=A2", "Smith", None])
+    sheet.append(["LRN", "Given names", "Family name", "Date of birth", "ULN", "Ethnicity"])
+    sheet.append(["X1", "Jane", "Smith", datetime(2004, 3, 15), 1748529632, 31])
+    sheet.append(["X2", "=A2", "Smith", None, None, None])
     out = io.BytesIO()
     workbook.save(out)
     out.seek(0)
@@ -204,7 +204,7 @@ def test_the_pipeline_refuses_formulas_and_control_characters_and_reads_excel_da
         spec=LEARNERS_IMPORT, provider=personas.provider, handle=out
     )
     assert file_format == "xlsx"
-    assert summary.new == 1
+    assert summary.new == 1  # the date, the ULN and the code typed as numbers are read
     problems = {p.row: (p.column, p.message) for p in summary.problems}
     assert problems[3][0] == "Given names" and "formula" in problems[3][1]
     csv_file = csv_text(["LRN", "Given names"], ["X3", "Ja\x0bne"]).encode()
