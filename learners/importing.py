@@ -16,6 +16,7 @@ status's); history rows (django-simple-history) record the owner and "Import <fi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -278,7 +279,10 @@ class LearnerImport(ImportSpec):
 
     def preload(self, context: Any, rows: Sequence[Row]) -> None:
         ctx: Context = context
-        lrns = {str(row.get(LRN)).strip() for row in rows if row.get(LRN) is not None}
+        lrns = set()
+        for row in rows:
+            with suppress(CellError):  # a date where the LRN should be: the row's problem
+                lrns.add(as_text(row.get(LRN)).strip())  # as validate reads it (XLSX numbers)
         ctx.learners = {}  # a chunk's learners only: memory stays flat over 100,000 rows
         ctx.statuses = {}
         found = Learner.objects.filter(provider=ctx.provider, lrn__in=lrns).values(

@@ -192,11 +192,13 @@ def test_it_refuses_a_wrong_header_on_the_upload_page(personas, client):
 
 
 def test_the_pipeline_refuses_formulas_and_control_characters_and_reads_excel_dates(personas):
+    make_learner(provider=personas.provider, lrn="12345", ethnicity=31)
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["LRN", "Given names", "Family name", "Date of birth", "ULN", "Ethnicity"])
     sheet.append(["X1", "Jane", "Smith", datetime(2004, 3, 15), 1748529632, 31])
     sheet.append(["X2", "=A2", "Smith", None, None, None])
+    sheet.append([12345, None, None, None, None, 39])  # an existing learner's LRN as a number
     out = io.BytesIO()
     workbook.save(out)
     out.seek(0)
@@ -205,6 +207,7 @@ def test_the_pipeline_refuses_formulas_and_control_characters_and_reads_excel_da
     )
     assert file_format == "xlsx"
     assert summary.new == 1  # the date, the ULN and the code typed as numbers are read
+    assert summary.updated == 1 and summary.changes[0]["diffs"] == [("Ethnicity", "31", "39")]
     problems = {p.row: (p.column, p.message) for p in summary.problems}
     assert problems[3][0] == "Given names" and "formula" in problems[3][1]
     csv_file = csv_text(["LRN", "Given names"], ["X3", "Ja\x0bne"]).encode()
