@@ -2,7 +2,8 @@
 
 Provider admins see and edit only the rows of providers they administer: every ModelAdmin of a
 provider-owned model derives from ProviderScopedAdmin, which scopes the change list, the
-object pages and the choices in foreign-key fields.
+object pages and the choices in foreign-key fields. Imports and exports reach the admin
+through picsweb.imports.admin.PipelineAdminMixin.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
-from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import NoReverseMatch, URLPattern, reverse
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
-from import_export.admin import ImportMixin
 
 from picsweb.access import request_access
 from picsweb.models import Membership, Provider, Role
@@ -163,35 +163,3 @@ class ProviderScopedAdmin(_ScopedChoicesMixin, admin.ModelAdmin):  # type: ignor
 
 class ProviderScopedTabularInline(_ScopedChoicesMixin, admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
-
-
-class PipelineImportMixin(ImportMixin):
-    """django-import-export's import page, whose upload the admin hands to the one import
-    pipeline (`import_action`). The library's other routes read, write and delete files on
-    their own (`process_import` reads `<tmpdir>/<import_file_name>` and removes it; export
-    pages bypass the download checks), so only Django's own routes and `import/` are kept."""
-
-    LIBRARY_ROUTES_KEPT = frozenset({"import"})
-
-    def get_urls(self) -> list[URLPattern]:
-        app_label, model_name = self.opts.app_label, self.opts.model_name
-        django_routes = {
-            f"{app_label}_{model_name}_{view}"
-            for view in ("changelist", "add", "history", "delete", "change")
-        }
-        kept = django_routes | {f"{app_label}_{model_name}_{r}" for r in self.LIBRARY_ROUTES_KEPT}
-        return [
-            url
-            for url in super().get_urls()
-            if getattr(url, "name", None) in kept
-            # Django's catch-all redirect `<path:object_id>/` has no name.
-            or (getattr(url, "name", None) is None and "object_id" in str(url.pattern))
-        ]
-
-    def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        raise Http404
-
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        actions: dict[str, Any] = super().get_actions(request)
-        actions.pop("export_admin_action", None)
-        return actions

@@ -11,6 +11,17 @@ class PicswebConfig(AppConfig):
         # Registers the Celery tasks in every process, not only the worker (whose
         # autodiscovery runs at its start): `job_start` queues `picsweb.run_job` by name.
         from picsweb import tasks  # noqa: F401
+        from picsweb.models import Role
+        from picsweb.navigation import NavItem, register
+
+        register(
+            NavItem(
+                "Invite a colleague",
+                "invite",
+                Role.PROVIDER_ADMIN,
+                "Give a colleague an account at your provider, with the roles they need.",
+            )
+        )
 
 
 class PicswebAdminConfig(admin_apps.AdminConfig):

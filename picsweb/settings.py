@@ -73,7 +73,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
-    "import_export",
     "axes",
     "simple_history",
     "picsweb",

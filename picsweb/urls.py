@@ -20,6 +20,7 @@ jobs_patterns = (
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("invite/", views.invite, name="invite"),
     path("learners/", include("learners.urls")),
     path("jobs/", include(jobs_patterns)),
     path("payments/", include("payments.urls")),

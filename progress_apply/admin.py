@@ -1,11 +1,17 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from picsweb.admin_site import ProviderScopedAdmin
-from picsweb.models import Membership, Role
+from picsweb.errors import UserError
+from picsweb.imports.admin import ExportDoor, ImportDoor, PipelineAdminMixin
+from picsweb.models import Membership, Provider, Role
+from progress_apply.importing import LEARNER_IMPORT
 from progress_apply.models import (
     Course,
     CredentialAccess,
@@ -16,14 +22,63 @@ from progress_apply.models import (
     QualificationSubject,
     QualificationType,
 )
+from progress_apply.qualification_workbook import (
+    QUALIFICATION_EXPORT,
+    QUALIFICATION_IMPORT,
+    export_learners,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+def _workbook_params(rows: QuerySet[PortalLearner]) -> dict[str, Any]:
+    """A workbook is of one year group (its file name, as on the staff page)."""
+    years = list(rows.order_by().values_list("year_group", flat=True).distinct()[:2])
+    if len(years) != 1:
+        raise UserError("Choose learners of one year group: filter the list by year group first.")
+    return {"year_group": years[0]}
+
+
+def _workbook_rows(
+    user: User, provider: Provider, rows: QuerySet[PortalLearner], params: dict[str, Any]
+) -> QuerySet[PortalLearner]:
+    """The chosen learners the staff workbook would hold: those whose qualifications a
+    manager adds (R50)."""
+    year = params["year_group"]
+    return export_learners(user=user, provider=provider, year_group=year).filter(
+        pk__in=rows.values("pk")
+    )
 
 
 @admin.register(PortalLearner)
-class PortalLearnerAdmin(ProviderScopedAdmin):
-    """Portal learners, read and corrected by admins; issued passwords never shown."""
+class PortalLearnerAdmin(PipelineAdminMixin, ProviderScopedAdmin):
+    """Portal learners, read and corrected by admins; issued passwords never shown. Both
+    portal imports write here (the workbook's rows are learners, each row replacing that
+    learner's qualifications), and the workbook's export acts on learners."""
 
+    import_doors = (
+        ImportDoor(
+            spec=LEARNER_IMPORT,
+            template_url="progress_apply:import-template",
+            template_label="Download the template (XLSX)",
+        ),
+        ImportDoor(
+            spec=QUALIFICATION_IMPORT,
+            template_hint="The workbook to fill in is made by the action 'Export the "
+            "qualifications workbook' on this list (learners of one year group).",
+        ),
+    )
+    export_doors = (
+        ExportDoor(
+            spec=QUALIFICATION_EXPORT,
+            label="Export the qualifications workbook (one year group)",
+            params=_workbook_params,
+            rows=_workbook_rows,
+        ),
+    )
     list_display = ["user", "provider", "year_group", "locked_at", "created_at"]
-    list_filter = ["year_group"]
+    list_filter = [("provider", admin.RelatedOnlyFieldListFilter), "year_group"]
     search_fields = ["=user__username", "user__last_name", "=uln"]
     raw_id_fields = ["user"]
     exclude = ["issued_password"]

@@ -13,7 +13,7 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="File to import",
         help_text="CSV or XLSX. A CSV may be UTF-8 (with or without BOM) or as Excel saves it.",
-        error_messages={"required": "Choose the file to import."},
+        error_messages={"required": "Choose the file to import.", "empty": "The file is empty."},
     )
     separator = forms.ChoiceField(
         label="Separator (CSV only)", choices=list(SEPARATORS.items()), initial=","
@@ -31,13 +31,14 @@ class ImportUploadForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         upload = data.get("file")
-        if upload is not None and "separator" in data:
+        # A form without the field (an import that takes no CSV) reads with the default.
+        if upload is not None and ("separator" in data or "separator" not in self.fields):
             try:
                 import_check_upload(
                     spec=self.spec,
                     upload=upload,
                     provider=self.provider,
-                    separator=data["separator"],
+                    separator=data.get("separator", ","),
                 )
             except ImportFileError as error:
                 self.add_error("file", error.message)

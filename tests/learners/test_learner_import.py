@@ -583,6 +583,38 @@ def test_the_command_reports_then_imports_with_confirm(personas, tmp_path):
         call_command("import_learners", str(path), provider="19999999", stdout=out)
 
 
+def test_the_admin_upload_goes_through_the_same_pipeline(personas):
+    admin_client = personas.client_for(personas.provider_admin)
+    door = "/admin/learners/learner/import/learners/"
+    assert door in admin_client.get("/admin/learners/learner/").content.decode()
+    response = admin_client.post(
+        door,
+        {
+            "provider": personas.provider.pk,
+            "separator": ",",
+            "file": SimpleUploadedFile("admin.csv", b"LRN,Given names,Family name\nA1,Ada,Admin\n"),
+        },
+    )
+    job = Job.objects.get()
+    assert response["Location"] == f"/jobs/{job.code}/"
+    jobs.job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.kind, job.provider, job.report["new"]) == (
+        "learners.validate",
+        personas.provider,
+        1,
+    )
+    refused = admin_client.post(
+        door,
+        {
+            "provider": personas.other_provider.pk,
+            "separator": ",",
+            "file": SimpleUploadedFile("admin.csv", b"LRN\nA1\n"),
+        },
+    )
+    assert refused.status_code == 400 and Job.objects.count() == 1
+
+
 # --- the real worker: validation, email, confirm -------------------------------------------
 
 

@@ -24,18 +24,16 @@ GOOD_AND_BAD = (
 class TestAdminUpload:
     def test_it_sends_an_admin_upload_through_the_same_validation_and_report(self, world, personas):
         admin = personas.client_for(personas.provider_admin)
-        page = admin.get("/admin/payments/paymentrecord/import/")
+        page = admin.get("/admin/payments/paymentrecord/import/payments/")
         assert page.status_code == 200
         assert "Elsewhere College" not in page.content.decode()
 
         response = admin.post(
-            "/admin/payments/paymentrecord/import/",
+            "/admin/payments/paymentrecord/import/payments/",
             {
                 "provider": world.provider.pk,
                 "separator": ";",
-                "format": "0",
-                "resource": "0",
-                "import_file": SimpleUploadedFile("admin.csv", GOOD_AND_BAD.encode()),
+                "file": SimpleUploadedFile("admin.csv", GOOD_AND_BAD.encode()),
             },
         )
 
@@ -52,13 +50,11 @@ class TestAdminUpload:
     def test_it_refuses_an_admin_upload_for_another_provider(self, world, personas):
         admin = personas.client_for(personas.provider_admin)
         response = admin.post(
-            "/admin/payments/paymentrecord/import/",
+            "/admin/payments/paymentrecord/import/payments/",
             {
                 "provider": personas.other_provider.pk,
                 "separator": ",",
-                "format": "0",
-                "resource": "0",
-                "import_file": SimpleUploadedFile("a.csv", b"IDENT\n"),
+                "file": SimpleUploadedFile("a.csv", b"IDENT\n"),
             },
         )
         assert response.status_code == 400
@@ -66,7 +62,9 @@ class TestAdminUpload:
 
     def test_it_refuses_the_import_page_to_an_admin_without_the_role_anywhere(self, personas):
         staff_only = make_user(provider=personas.provider, roles=[Role.LEARNER_LIST], is_staff=True)
-        response = personas.client_for(staff_only).get("/admin/payments/paymentrecord/import/")
+        response = personas.client_for(staff_only).get(
+            "/admin/payments/paymentrecord/import/payments/"
+        )
         assert response.status_code in (302, 403)
 
 

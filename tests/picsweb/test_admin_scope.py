@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 
 from payments.models import UserDefinedField
+from picsweb.models import ImportBatch
 from regcert.models import Registration
 from tests.factories import (
     make_aim,
@@ -50,6 +51,9 @@ def _objects_of(provider: Any, outsider: Any) -> list[models.Model]:
         make_payment(episode=episode),
         UserDefinedField.objects.create(provider=provider, name="Quixby field"),
         Registration.objects.create(learner=learner, qualification_number="ZQX60312345"),
+        ImportBatch.objects.create(
+            provider=provider, kind="payments", file_sha256="0" * 64, file_name="Quixby.csv"
+        ),
     ]
 
 
