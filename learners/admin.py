@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
+from learners.importing import LEARNERS_IMPORT
+from learners.jobs import CSV_EXPORT
 from learners.models import (
     Contract,
     EmploymentStatus,
@@ -22,6 +24,7 @@ from learners.models import (
     Tag,
 )
 from picsweb.admin_site import ProviderScopedAdmin, ProviderScopedTabularInline
+from picsweb.imports.admin import ExportDoor, ImportDoor, PipelineAdminMixin
 
 related_only = admin.RelatedOnlyFieldListFilter
 ADMIN_REASON = "Changed in the administration"
@@ -135,7 +138,18 @@ class EmploymentStatusInline(ProviderScopedTabularInline):
 
 
 @admin.register(Learner)
-class LearnerAdmin(HistoryReasonAdmin):
+class LearnerAdmin(PipelineAdminMixin, HistoryReasonAdmin):
+    # The Learner Import and the learner CSV through the one pipeline (picsweb.imports.admin).
+    import_doors = (
+        ImportDoor(
+            spec=LEARNERS_IMPORT,
+            template_url="learners:import-template",
+            template_label="Download the template (CSV)",
+            template_hint="The learner CSV (the export action on this list, or Download "
+            "selected as CSV on the learner list) imports again unchanged.",
+        ),
+    )
+    export_doors = (ExportDoor(spec=CSV_EXPORT, label="Export as the learner CSV"),)
     list_display = ["lrn", "family_name", "given_names", "uln", "state", "as_status", "provider"]
     list_filter = [
         "state",

@@ -6,7 +6,7 @@ class LearnersConfig(AppConfig):
     verbose_name = "Learners, providers and access"
 
     def ready(self) -> None:
-        from learners import jobs  # noqa: F401 - registers the learner list's job and action
+        from learners import importing, jobs  # noqa: F401 - the list's jobs, the import
         from learners.editing import as_cohort_missing
         from learners.models import Role
         from learners.record import Readiness, register_readiness

@@ -144,9 +144,9 @@ def learner_history(learner: Learner, *, limit: int = 200) -> list[HistoryEntry]
     ]
     entries: list[HistoryEntry] = []
     for model, rows, what in parts:
-        fields = [
+        fields = [  # what the history keeps (not, e.g., created_batch)
             (f.name, f.attname)
-            for f in model._meta.concrete_fields
+            for f in model.history.model.tracked_fields  # type: ignore[attr-defined]
             if f.name not in _SKIP and f.name not in ("created_at", "updated_at")
         ]
         previous: dict[Any, Any] = {}

@@ -26,6 +26,8 @@ from learners.models import (
     Provider,
     Site,
     Standard,
+    agreement_status_problem,
+    date_of_birth_problem,
 )
 from learners.record import AIM_FORM_FIELDS, LEARNER_FORM_FIELDS
 from picsweb.forms import GovukDateField, PlainTextMixin
@@ -150,8 +152,9 @@ class LearnerForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_date_of_birth(self) -> date | None:
         born: date | None = self.cleaned_data.get("date_of_birth")
-        if born and born >= timezone.localdate():
-            raise forms.ValidationError("The date of birth must be in the past")
+        problem = date_of_birth_problem(born, timezone.localdate()) if born else None
+        if problem:
+            raise forms.ValidationError(problem)
         return born
 
 
@@ -202,10 +205,9 @@ class EmploymentStatusForm(PlainTextMixin, forms.ModelForm):  # type: ignore[typ
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         status, agreement = data.get("status"), data.get("as_agreement_id")
-        if agreement and status is not None and status != EmploymentStatus.Status.EMPLOYED:
-            self.add_error(
-                "as_agreement_id", "Only an Employed status has an AS Agreement ID: remove it"
-            )
+        agreement_problem = agreement_status_problem(status, agreement or "")
+        if agreement_problem:
+            self.add_error("as_agreement_id", agreement_problem)
         applies = data.get("date_applies")
         if applies and self.learner is not None:
             same_day = self.learner.employment_statuses.filter(date_applies=applies)

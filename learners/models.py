@@ -42,6 +42,24 @@ def agreement_id_validator(value: str) -> None:
         raise ValidationError(problem)
 
 
+def agreement_status_problem(status: int | None, agreement_id: str) -> str | None:
+    """An AS Agreement ID belongs to an Employed status (seed 000: "available when entering
+    a New Learner with Employed status"); the AS export reads it only there. The status form
+    and the Learner Import ask this one function."""
+    if agreement_id and status is not None and status != EmploymentStatus.Status.EMPLOYED:
+        return (
+            "Only an Employed status has an AS Agreement ID: remove it, or make the status Employed"
+        )
+    return None
+
+
+def date_of_birth_problem(born: date, today: date) -> str | None:
+    """The learner form's and the Learner Import's rule for a date of birth."""
+    if born >= today:
+        return "The date of birth must be in the past"
+    return None
+
+
 def uln_validator(value: str) -> None:
     from django.core.exceptions import ValidationError
 
@@ -270,10 +288,14 @@ class Learner(ProviderOwned):
     state = models.CharField(max_length=10, choices=State.choices, default=State.LIVE)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The Learner Import that added the learner (its Undo deletes it).
+    created_batch = models.ForeignKey(
+        "picsweb.ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = LearnerQuerySet.as_manager()
     # Every change by a form, an import or the admin (who, when, before → after): the History tab.
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "created_batch"])
 
     class Meta:
         ordering = ["family_name", "given_names", "id"]
@@ -493,8 +515,12 @@ class EmploymentStatus(models.Model):
     as_agreement_id = models.CharField(
         "AS Agreement ID", max_length=6, blank=True, validators=[agreement_id_validator]
     )
+    # The Learner Import that added the status (its Undo deletes it).
+    created_batch = models.ForeignKey(
+        "picsweb.ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["created_batch"])
 
     class Meta:
         ordering = ["date_applies", "id"]

@@ -11,6 +11,7 @@ from django.core.files import File
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
 
+from learners.columns import COLUMNS, EMPLOYMENT_COLUMNS, LEARNER_COLUMNS, READ_ONLY_COLUMNS
 from learners.models import (
     Contract,
     EmploymentStatus,
@@ -101,37 +102,55 @@ def learner_list_page(
     return learners_page
 
 
-LEARNER_CSV_COLUMNS = [
-    ("LRN", "lrn"),
-    ("ULN", "uln"),
-    ("Title", "title"),
-    ("Given names", "given_names"),
-    ("Family name", "family_name"),
-    ("Date of birth", "date_of_birth"),
-    ("Email", "email"),
-    ("Phone", "phone"),
-    ("Postcode", "postcode"),
-    ("Site", "site__name"),
-    ("Main officer", "main_officer__name"),
-    ("State", "state"),
-    ("AS status", "as_status"),
-    ("AS cohort code", "as_cohort_code"),
-]
 _STATE_LABELS = dict(Learner.State.choices)
 _AS_LABELS = dict(Learner.ASStatus.choices)
+_READ_ONLY_LABELS = {"state": _STATE_LABELS, "as_status": _AS_LABELS}
 
 
 def learner_csv_rows(*, learners: QuerySet[Learner]) -> Iterator[list[Any]]:
-    """The header, then each learner, streaming from the database."""
-    yield [header for header, _ in LEARNER_CSV_COLUMNS]
-    paths = [path for _, path in LEARNER_CSV_COLUMNS]
-    state_at, as_at = paths.index("state"), paths.index("as_status")
-    rows = learners.order_by("family_name", "given_names", "id").values_list(*paths)
+    """The header, then each learner, streaming from the database: the Learner Import's
+    columns (learners/columns.py, in its formats: dates dd/mm/yyyy, ILR codes, the latest
+    employment status with its employer's PICS Organisation Identifier), then the columns the
+    import does not change. So the file re-imports unchanged."""
+    yield [*COLUMNS, *READ_ONLY_COLUMNS]
+    fields = list(LEARNER_COLUMNS.values())
+    read_only = list(READ_ONLY_COLUMNS.values())
+    latest = EmploymentStatus.objects.filter(learner=OuterRef("pk")).order_by(
+        "-date_applies", "-id"
+    )
+    rows = (
+        learners.order_by("family_name", "given_names", "id")
+        .annotate(latest_status=Subquery(latest.values("id")[:1]))
+        .values_list(*fields, *read_only, "latest_status")
+    )
+    chunk: list[tuple[Any, ...]] = []
     for row in rows.iterator(chunk_size=2000):
-        values = list(row)
-        values[state_at] = _STATE_LABELS.get(values[state_at], values[state_at])
-        values[as_at] = _AS_LABELS.get(values[as_at], values[as_at])
-        yield values
+        chunk.append(row)
+        if len(chunk) == 2000:
+            yield from _csv_chunk(chunk, len(fields), read_only)
+            chunk = []
+    yield from _csv_chunk(chunk, len(fields), read_only)
+
+
+# The employment status columns as read for the download (the employer by its PICS ID).
+_STATUS_PATHS = [
+    "employer__pics_id" if name == "employer" else name for name in EMPLOYMENT_COLUMNS.values()
+]
+
+
+def _csv_chunk(
+    chunk: list[tuple[Any, ...]], width: int, read_only: list[str]
+) -> Iterator[list[Any]]:
+    ids = [row[-1] for row in chunk if row[-1] is not None]
+    found = EmploymentStatus.objects.filter(id__in=ids).values_list("id", *_STATUS_PATHS)
+    statuses = {s[0]: list(s[1:]) for s in found} if ids else {}
+    blank = [""] * len(_STATUS_PATHS)
+    for row in chunk:
+        labelled = [
+            _READ_ONLY_LABELS[path].get(value, value) if path in _READ_ONLY_LABELS else value
+            for path, value in zip(read_only, row[width:-1], strict=True)
+        ]
+        yield [*row[:width], *statuses.get(row[-1], blank), *labelled]
 
 
 def learners_csv_file(

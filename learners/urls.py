@@ -1,11 +1,13 @@
 from django.urls import path
 
-from learners import jobs, record_views, views
+from learners import import_views, jobs, record_views, views
 
 app_name = "learners"
 urlpatterns = [
     path("", views.learner_list, name="list"),
     path("bulk/", views.learner_bulk, name="bulk"),
+    path("import/", import_views.learner_import, name="import"),
+    path("import/template.csv", import_views.learner_import_template, name="import-template"),
     path("new/", record_views.learner_new, name="new"),
     # The learner's record (the ILR Summary): a page per tab, a form per part.
     path("<uuid:code>/", record_views.learner_detail, name="detail"),

@@ -211,3 +211,25 @@ def test_every_page_refuses_another_providers_objects(personas, their_objects, d
         "apply/learners/<uuid:code>/profile/",
         "apply/admissions/<uuid:code>/",
     } <= reached_by_insider
+
+
+def test_the_learner_import_refuses_outsiders_and_members_without_edit_learners(personas):
+    """The walk above covers /learners/import/ with another provider's code; here also a
+    member of the provider without Edit Learners, on the page, its POST and the template."""
+    theirs = f"?provider={personas.provider.code}"
+    outsider = personas.client_for(personas.outsider)
+    assert outsider.get(f"/learners/import/{theirs}").status_code == 404
+    assert (
+        outsider.post("/learners/import/", {"provider": personas.provider.code}).status_code == 404
+    )
+    for role in (Role.LEARNER_LIST, Role.BULK_UPLOAD):
+        member = personas.client_for(personas.by_role[role])
+        assert member.get(f"/learners/import/{theirs}").status_code == 403
+        assert (
+            member.post("/learners/import/", {"provider": personas.provider.code}).status_code
+            == 403
+        )
+        assert member.get("/learners/import/template.csv").status_code == 403
+    editor = personas.client_for(personas.by_role[Role.EDIT_LEARNERS])
+    assert editor.get(f"/learners/import/{theirs}").status_code == 200
+    assert personas.client_for(personas.provider_admin).get("/learners/import/").status_code == 200
