@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
+from django.forms import CheckboxSelectMultiple
 from django.http import HttpRequest
 
 from learners.models import (
@@ -21,7 +23,11 @@ from learners.models import (
     Standard,
     Tag,
 )
-from picsweb.admin_site import ProviderScopedAdmin, ProviderScopedTabularInline
+from picsweb.admin_site import (
+    LabelledTabularInline,
+    ProviderScopedAdmin,
+    ProviderScopedTabularInline,
+)
 
 related_only = admin.RelatedOnlyFieldListFilter
 
@@ -47,7 +53,7 @@ class MembershipAdmin(ProviderScopedAdmin):
     raw_id_fields = ["user"]
 
 
-class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+class MembershipInline(LabelledTabularInline):
     model = Membership
     extra = 1
 
@@ -134,7 +140,9 @@ class LearnerAdmin(ProviderScopedAdmin):
     list_select_related = ["provider"]
     show_full_result_count = False
     readonly_fields = ["code", "created_at", "updated_at"]
-    filter_horizontal = ["tags"]
+    # Tick boxes, not the admin's two-box "filter_horizontal" (whose script names a <span>
+    # with aria-label, which ARIA forbids: axe-core's aria-prohibited-attr).
+    formfield_overrides = {models.ManyToManyField: {"widget": CheckboxSelectMultiple}}
     inlines = [EpisodeInline, EmploymentStatusInline]
     fieldsets = [
         (None, {"fields": ["provider", "code", "lrn", "uln", "upn", "pics_id", "state"]}),
