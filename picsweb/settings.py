@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "picsweb.context_processors.navigation",
+                "picsweb.context_processors.page_messages",
             ],
         },
     },

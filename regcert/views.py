@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from learners.models import Provider, Role
 from picsweb.access import role_required
 from picsweb.exports import export_start
+from picsweb.field_messages import field_error
 from picsweb.forms import GovukDateField
 from picsweb.imports.views import import_upload
 from picsweb.navigation import list_query
@@ -163,7 +164,7 @@ def registration_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     except ValueError:
         raise Http404 from None
     except SelectionError as error:
-        messages.error(request, error.message)
+        field_error(request, "select-all-matching", error.message)
         return redirect(f"/regcert/?provider={provider.code}&{filters.urlencode()}")
     return export_start(
         spec=REGCERT_EXPORT,
