@@ -4,7 +4,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.db import models
 from django.forms import CheckboxSelectMultiple
 from django.http import HttpRequest
@@ -68,6 +69,17 @@ class PicswebUserAdmin(UserAdmin):  # type: ignore[type-arg]
     """Users are managed by superusers; provider admins manage memberships of their provider."""
 
     inlines = [MembershipInline]
+    # Plain lists, not the two-box widget (its script breaks ARIA: see LearnerAdmin.tags).
+    filter_horizontal = ()
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class PicswebGroupAdmin(GroupAdmin):
+    filter_horizontal = ()
 
 
 @admin.register(Site)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
-from picsweb.admin_site import ProviderScopedAdmin
+from picsweb.admin_site import LabelledListEditableMixin, ProviderScopedAdmin
 from picsweb.models import Membership, Role
 from progress_apply.models import (
     Course,
@@ -64,7 +64,7 @@ class CredentialAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(QualificationType)
-class QualificationTypeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class QualificationTypeAdmin(LabelledListEditableMixin):
     """Reference data (progress_apply/data): superusers only."""
 
     list_display = ["name", "level", "position"]
