@@ -118,6 +118,10 @@ def test_a_filter_error_names_its_field_and_the_title_says_error(page, live_serv
     expect(page.locator(".govuk-error-message")).to_have_text(
         "Error: Standard code must be a number"
     )
+    # A screen reader hears the message with the field.
+    expect(page.get_by_label("Standard code")).to_have_accessible_description(
+        "Error: Standard code must be a number"
+    )
 
 
 def test_nothing_selected_is_an_error_on_the_selection_not_a_banner(page, live_server):
