@@ -3,12 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# axe-core, pinned in package-lock.json: the browser suite injects it into every page it visits.
+AXE := node_modules/axe-core/axe.min.js
 PORT ?= 8000
 # `make test` runs against PostgreSQL and Redis on this machine unless told otherwise.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/picsweb
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install setup lint typecheck migrations-check pytest pytest-sqlite bench audit clean
+.PHONY: run test install setup lint typecheck migrations-check pytest pytest-sqlite bench audit clean \
+	node_modules
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +20,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
+node_modules: $(AXE)
 
 run: $(STAMP)
 	@mkdir -p var
@@ -34,7 +43,7 @@ typecheck: $(STAMP)
 migrations-check: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(AXE)
 	DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 		PICSWEB_VAR_DIR=$(CURDIR)/var/test \
 		$(BIN)/pytest --create-db
@@ -73,4 +82,4 @@ audit: $(STAMP)
 	var/audit/bin/pip-audit --strict --desc --path $(wildcard $(VENV)/lib/python3*/site-packages)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -4,7 +4,8 @@
 `make test` and `.ci/run` both call this. It looks at the machine (`look`), decides what to
 do (`decide`, a pure function the tests check case by case), does it (`carry_out`), and exits:
 
-- 0: PostgreSQL, Redis and chromium are ready; the whole suite can run.
+- 0: PostgreSQL, Redis, chromium and npm (which fetches axe-core for the browser suite's
+  accessibility check) are ready; the whole suite can run.
 - 3: PostgreSQL or Redis is not installed at all (a laptop): the caller runs what the embedded
   default can run and then fails, naming what was not run. Its one line is printed here.
 - 1: something must be done by hand first; the exact command is printed.
@@ -54,6 +55,7 @@ class Facts:
     redis_installed: bool
     redis_running: bool
     chromium_installed: bool
+    npm_installed: bool
     may_install: bool  # root, or sudo without a password
     is_root: bool
 
@@ -102,13 +104,16 @@ def decide(facts: Facts) -> Plan:
     if plan.missing_services:
         # The embedded run needs no browser; don't install one for it.
         return plan
-    if not facts.chromium_installed:
+    # The browser suite needs chromium, and npm to install axe-core (`make node_modules`).
+    wanted = (("chromium", facts.chromium_installed), ("npm", facts.npm_installed))
+    packages = [name for name, installed in wanted if not installed]
+    if packages:
         if facts.may_install:
             apt = ["env", "DEBIAN_FRONTEND=noninteractive", "apt-get"]
             plan.steps.append(_as_root([*apt, "update", "-qq"], facts))
-            plan.steps.append(_as_root([*apt, "install", "-y", "-qq", "chromium"], facts))
+            plan.steps.append(_as_root([*apt, "install", "-y", "-qq", *packages], facts))
         else:
-            plan.blocked = "sudo apt-get install chromium"
+            plan.blocked = "sudo apt-get install " + " ".join(packages)
     return plan
 
 
@@ -146,6 +151,7 @@ def look(database_url: str, broker_url: str) -> Facts:
         redis_installed=shutil.which("redis-server") is not None,
         redis_running=_port_open(broker.hostname or "127.0.0.1", broker.port or 6379),
         chromium_installed=shutil.which("chromium") is not None,
+        npm_installed=shutil.which("npm") is not None,
         may_install=is_root or _can_sudo(),
         is_root=is_root,
     )
@@ -194,7 +200,10 @@ def _ensure_role(database_url: str, facts: Facts) -> None:
 
 def carry_out(plan: Plan, facts: Facts, database_url: str, broker_url: str) -> int:
     if plan.blocked:
-        print(f"test-setup: chromium is needed for the browser tests; run:\n  {plan.blocked}")
+        print(
+            "test-setup: chromium and npm (for axe-core) are needed for the browser tests; "
+            f"run:\n  {plan.blocked}"
+        )
         return MUST_ACT
     for step in plan.steps:
         print("test-setup: " + " ".join(step), flush=True)

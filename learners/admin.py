@@ -4,7 +4,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.db import models
+from django.forms import CheckboxSelectMultiple
 from django.http import HttpRequest
 
 from learners.importing import LEARNERS_IMPORT
@@ -23,7 +26,11 @@ from learners.models import (
     Standard,
     Tag,
 )
-from picsweb.admin_site import ProviderScopedAdmin, ProviderScopedTabularInline
+from picsweb.admin_site import (
+    LabelledTabularInline,
+    ProviderScopedAdmin,
+    ProviderScopedTabularInline,
+)
 from picsweb.imports.admin import ExportDoor, ImportDoor, PipelineAdminMixin
 
 related_only = admin.RelatedOnlyFieldListFilter
@@ -65,7 +72,7 @@ class MembershipAdmin(ProviderScopedAdmin):
     raw_id_fields = ["user"]
 
 
-class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+class MembershipInline(LabelledTabularInline):
     model = Membership
     extra = 1
 
@@ -80,6 +87,17 @@ class PicswebUserAdmin(UserAdmin):  # type: ignore[type-arg]
     """Users are managed by superusers; provider admins manage memberships of their provider."""
 
     inlines = [MembershipInline]
+    # Plain lists, not the two-box widget (its script breaks ARIA: see LearnerAdmin.tags).
+    filter_horizontal = ()
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class PicswebGroupAdmin(GroupAdmin):
+    filter_horizontal = ()
 
 
 @admin.register(Site)
@@ -163,7 +181,9 @@ class LearnerAdmin(PipelineAdminMixin, HistoryReasonAdmin):
     list_select_related = ["provider"]
     show_full_result_count = False
     readonly_fields = ["code", "created_at", "updated_at"]
-    filter_horizontal = ["tags"]
+    # Tick boxes, not the admin's two-box "filter_horizontal" (whose script names a <span>
+    # with aria-label, which ARIA forbids: axe-core's aria-prohibited-attr).
+    formfield_overrides = {models.ManyToManyField: {"widget": CheckboxSelectMultiple}}
     inlines = [EpisodeInline, EmploymentStatusInline]
     fieldsets = [
         (None, {"fields": ["provider", "code", "lrn", "uln", "upn", "pics_id", "state"]}),

@@ -1,5 +1,7 @@
-"""Bulk actions on the learner list ("Update All"). Each app registers its actions with the
-role they need and the filters that must be in use; the list offers only those that apply.
+"""Bulk actions on the learner list (seed 000's "Update All"; on the page "With selected
+learners", or, when only one applies, a button named for it such as "Download selected as
+CSV"). Each app registers its actions with the role they need and the filters that must be in
+use; the list offers only those that apply.
 
 The selection is resolved on the server: ticked learners are looked up inside the filtered
 list of the user's provider (a crafted code of another provider's learner matches nothing),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from learners.as_cohort import as_current_agreement_filter
 from learners.models import EmploymentStatus, Learner, LearningDelivery
 from learners.services import ChoiceLists
+from picsweb.forms import NamedErrorsForm
 from picsweb.search import validate_search
 
 SORTS: dict[str, tuple[str, ...]] = {
@@ -90,6 +91,7 @@ class LearnerFilter(django_filters.FilterSet):
     class Meta:
         model = Learner
         fields: list[str] = []
+        form = NamedErrorsForm  # "Standard code must be a number"
 
     def __init__(self, data: Any, queryset: QuerySet[Learner], choices: ChoiceLists) -> None:
         data = data.copy()

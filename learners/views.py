@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib import messages
 from django.http import Http404, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from learners.filters import MORE_FILTERS, PAGE_SIZES, SORT_LABELS, SORTS, Learn
 from learners.models import Learner, Provider, Role
 from learners.services import learner_list_page, provider_choice_lists
 from picsweb.access import request_access, role_required
+from picsweb.field_messages import field_error
 from picsweb.selection import SelectionError, resolve_selection
 from picsweb.typing import AuthenticatedHttpRequest
 
@@ -94,7 +94,7 @@ def learner_bulk(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     action = bulk.get_action(request.POST.get("action", ""))
     roles = request_access(request).roles_at(provider)
     if action is None or not action.applies(roles, learner_filter.filters_in_use()):
-        messages.error(request, "Choose an action from the Update All menu.")
+        field_error(request, "bulk-action", "Choose what to do with the selected learners")
         return _back_to_list(provider, filter_query)
     try:
         codes = [str(uuid.UUID(code)) for code in request.POST.getlist("learner")]
@@ -105,7 +105,7 @@ def learner_bulk(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             filtered=learner_filter.qs, codes=codes, select_all=request.POST.get("select_all")
         )
     except SelectionError as error:
-        messages.error(request, error.message)
+        field_error(request, "select-all-matching", error.message)
         return _back_to_list(provider, filter_query)
     selection = bulk.Selection(
         user=request.user,

@@ -1,6 +1,8 @@
 """Form parts shared by every app: the GOV.UK date input (day, month, year boxes) as one
 Django field, so no page uses the browser's own date picker (which shows US dates in some
-locales) and every date gets the same plain messages."""
+locales) and every date gets the same plain messages; and `NamedErrorsMixin`, which makes
+Django's built-in messages ("Enter a number") name their field ("Standard code must be a
+number"), as GOV.UK's error messages do."""
 
 from __future__ import annotations
 
@@ -122,6 +124,58 @@ class GovukDateField(forms.MultiValueField):
             ) from None
 
 
+def _mid_sentence(label: str) -> str:
+    """ "Standard code" → "standard code"; an initialism stays ("LRN", "AS Agreement ID")."""
+    first = label.split(" ", 1)[0]
+    return label if len(first) > 1 and first[1].isupper() else label[:1].lower() + label[1:]
+
+
+def _named_messages(field: forms.Field, label: str) -> dict[str, str]:
+    """GOV.UK's wording of Django's messages for a field labelled `label`."""
+    lower = _mid_sentence(label)
+    named: dict[str, str] = {}
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        named["required"] = f"Select {lower}"
+        named["invalid_choice"] = f"{label} must be one of the choices in the list"
+        named["invalid_pk_value"] = f"{label} must be one of the choices in the list"
+    elif isinstance(field, forms.CharField | forms.IntegerField | forms.DateField):
+        named["required"] = f"Enter {lower}"
+    if isinstance(field, forms.DateField):
+        named["invalid"] = f"{label} must be a real date"
+    if isinstance(field, forms.IntegerField) and not isinstance(field, forms.DecimalField):
+        named["invalid"] = f"{label} must be a whole number"
+    if isinstance(field, forms.DecimalField | forms.FloatField):
+        named["invalid"] = f"{label} must be a number"
+    if isinstance(field, forms.IntegerField):  # DecimalField and FloatField too
+        named["min_value"] = f"{label} must be %(limit_value)s or more"
+        named["max_value"] = f"{label} must be %(limit_value)s or less"
+    if isinstance(field, forms.CharField):
+        named["max_length"] = f"{label} must be %(limit_value)d characters or fewer"
+        named["min_length"] = f"{label} must be %(limit_value)d characters or more"
+    return named
+
+
+class NamedErrorsMixin(forms.BaseForm):
+    """Each field's built-in messages name it ("Enter a number" → "Standard code must be a
+    number"). A message a field or form sets itself is kept."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            defaults: dict[str, Any] = {}
+            for cls in reversed(type(field).__mro__):
+                defaults.update(getattr(cls, "default_error_messages", {}))
+            label = str(field.label or name.replace("_", " ").capitalize())
+            for code, message in _named_messages(field, label).items():
+                if field.error_messages.get(code, defaults.get(code)) == defaults.get(code):
+                    field.error_messages[code] = message
+
+
+class NamedErrorsForm(NamedErrorsMixin, forms.Form):
+    """A plain form with named messages: the base of every list's filters (a FilterSet's
+    `Meta.form`)."""
+
+
 DATE_HINT = "For example, 31/08/2025"
 
 
@@ -140,7 +194,7 @@ def date_range_form(start: str, end: str, what: str) -> type[forms.Form]:
     """A filter form refusing a range that ends before it starts (instead of finding nothing
     and saying "no records match")."""
 
-    class DateRangeForm(forms.Form):
+    class DateRangeForm(NamedErrorsForm):
         def clean(self) -> dict[str, Any]:
             data = super().clean() or {}
             if data.get(start) and data.get(end) and data[start] > data[end]:

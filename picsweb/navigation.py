@@ -36,6 +36,26 @@ def items_for(roles: set[Role]) -> list[NavItem]:
     return list(found.values())
 
 
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    href: str
+    current: str  # aria-current: "page" on the page itself, "true" within its section, else ""
+
+
+def nav_links(path: str, links: list[tuple[str, str]]) -> list[NavLink]:
+    """The header's links (label, href), each marked current for `path`: the link to this very
+    page is the current page; else the link whose address is the longest start of it marks the
+    section the page is in (the home page is only ever itself)."""
+    section = max(
+        (href for _, href in links if href != "/" and path.startswith(href)), key=len, default=""
+    )
+    return [
+        NavLink(label, href, "page" if href == path else "true" if href == section and href else "")
+        for label, href in links
+    ]
+
+
 def list_query(request: HttpRequest, default: str) -> str:
     """The query string of the list a page was opened from (its `back` parameter, re-encoded
     so only a query string goes back into a link), else `default`: filters and page survive a

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "django_filters",
     "axes",
     "simple_history",
@@ -83,6 +84,9 @@ INSTALLED_APPS = [
     "progress_apply",
     "demo",
 ]
+# Widgets render through TEMPLATES, so templates/ may override one (the admin's date and time
+# boxes get labels: templates/admin/widgets/split_datetime.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "picsweb.middleware.RequestSizeLimitMiddleware",
@@ -116,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "picsweb.context_processors.navigation",
+                "picsweb.context_processors.page_messages",
             ],
         },
     },

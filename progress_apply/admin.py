@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from picsweb.admin_site import ProviderScopedAdmin
+from picsweb.admin_site import LabelledListEditableMixin, ProviderScopedAdmin
 from picsweb.errors import UserError
 from picsweb.imports.admin import ExportDoor, ImportDoor, PipelineAdminMixin
 from picsweb.models import Membership, Provider, Role
@@ -119,7 +119,7 @@ class CredentialAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(QualificationType)
-class QualificationTypeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class QualificationTypeAdmin(LabelledListEditableMixin):
     """Reference data (progress_apply/data): superusers only."""
 
     list_display = ["name", "level", "position"]

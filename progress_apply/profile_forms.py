@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
+from picsweb.forms import NamedErrorsMixin
 from progress_apply import profiles, rules
 from progress_apply.forms import REQUIRED_MESSAGES, PlainTextMixin, _rule, _text
 from progress_apply.models import (
@@ -400,7 +401,7 @@ DISTANCE_CHOICES = [
 ]
 
 
-class CourseSearchForm(PlainTextMixin, forms.Form):
+class CourseSearchForm(NamedErrorsMixin, PlainTextMixin, forms.Form):
     """The learner's course search: every field optional; the location defaults to the
     learner's own postcode."""
 

@@ -16,6 +16,7 @@ from learners.models import Learner, Provider, Role
 from learners.record_views import record_context
 from picsweb.access import role_required
 from picsweb.exports import export_start
+from picsweb.field_messages import field_error
 from picsweb.forms import GovukDateField
 from picsweb.imports.views import import_upload
 from picsweb.navigation import list_query
@@ -164,7 +165,7 @@ def registration_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     except ValueError:
         raise Http404 from None
     except SelectionError as error:
-        messages.error(request, error.message)
+        field_error(request, "select-all-matching", error.message)
         return redirect(f"/regcert/?provider={provider.code}&{filters.urlencode()}")
     return export_start(
         spec=REGCERT_EXPORT,

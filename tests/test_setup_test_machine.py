@@ -35,6 +35,7 @@ READY = setup.Facts(
     redis_installed=True,
     redis_running=True,
     chromium_installed=True,
+    npm_installed=True,
     may_install=True,
     is_root=True,
 )
@@ -72,6 +73,12 @@ def test_it_installs_chromium_when_it_may():
     assert "apt-get" in plan.steps[-1] and "update" in plan.steps[-2]
 
 
+def test_it_installs_npm_for_axe_core_with_chromium_in_one_step():
+    plan = setup.decide(facts(chromium_installed=False, npm_installed=False))
+    assert plan.steps[-1][-2:] == ["chromium", "npm"]
+    assert setup.decide(facts(npm_installed=False)).steps[-1][-1] == "npm"
+
+
 def test_it_stops_with_the_exact_command_when_it_may_not_install_chromium():
     plan = setup.decide(facts(chromium_installed=False, may_install=False, is_root=False))
     assert plan.blocked == "sudo apt-get install chromium"
@@ -86,7 +93,7 @@ def test_it_stops_with_the_exact_command_when_it_may_not_install_chromium():
     ],
 )
 def test_it_falls_back_to_the_embedded_run_when_a_service_is_not_installed(change, missing):
-    plan = setup.decide(facts(chromium_installed=False, **change))
+    plan = setup.decide(facts(chromium_installed=False, npm_installed=False, **change))
     assert plan.missing_services == missing
     assert plan.steps == []  # no browser install for a run that will not use one
 

@@ -1,5 +1,5 @@
 """The AS Cohort Export in chromium, on the real worker: More > AS Cohort, select all
-matching, Update All > AS Cohort Export, the file and the learners left out."""
+matching, With selected learners > AS Cohort Export, the file and the learners left out."""
 
 from datetime import date
 from decimal import Decimal
@@ -66,7 +66,7 @@ def test_it_exports_the_cohort_and_lists_who_was_left_out(page, live_server, cel
     expect(page.get_by_text("3 learners", exact=True)).to_be_visible()
 
     page.get_by_label("Select all 3 learners matching").check()
-    page.get_by_label("Update All").select_option(label="AS Cohort Export")
+    page.get_by_label("With selected learners").select_option(label="AS Cohort Export")
     page.get_by_role("button", name="Run").click()
 
     # The check: how many go in, who is left out and why, who was Sent before; nothing sent.

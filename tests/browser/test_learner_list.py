@@ -38,8 +38,7 @@ def test_it_filters_selects_all_matching_and_downloads_the_csv_from_a_job(
     expect(page.get_by_text("25 selected on this page")).to_be_visible()
     page.get_by_label("Select all 30 learners matching").check()
     expect(page.get_by_text("All 30 matching learners are selected")).to_be_visible()
-    page.get_by_label("Update All").select_option(label="Download selected as CSV")
-    page.get_by_role("button", name="Run").click()
+    page.get_by_role("button", name="Download selected as CSV").click()
 
     expect(page.get_by_role("heading", name="Download learners as CSV")).to_be_visible()
     expect(page.get_by_role("heading", name="Your file is ready")).to_be_visible(timeout=30_000)

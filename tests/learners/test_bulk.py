@@ -179,3 +179,17 @@ class TestActionsThatNeedFilters:
             },
         )
         assert allowed.content == b"ran on 1"
+
+
+def test_nothing_selected_comes_back_as_the_selection_s_error_not_a_banner(personas, viewer):
+    make_learner(provider=personas.provider)
+    page = post(viewer, personas.provider, learner=[]).url
+    html = viewer.get(page).content.decode()
+    assert "<title>Error: Learners – picsweb</title>" in html
+    assert 'class="govuk-error-summary"' in html
+    assert '<a href="#select-all-matching">Tick at least one learner' in html
+    assert 'id="select-all-matching-error"' in html
+    assert 'aria-describedby="select-all-matching-error"' in html
+    assert "Important" not in html
+    # Shown once: the next page is clean.
+    assert "<title>Learners – picsweb</title>" in viewer.get(page).content.decode()
