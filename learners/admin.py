@@ -12,6 +12,8 @@ from learners.models import (
     EmploymentStatus,
     Episode,
     Learner,
+    LearnerFAM,
+    LearnerLLDD,
     LearningDelivery,
     Membership,
     Officer,
@@ -80,8 +82,20 @@ class OrganisationAdmin(ProviderScopedAdmin):
 
 @admin.register(Contract)
 class ContractAdmin(ProviderScopedAdmin):
-    list_display = ["reference", "name", "include_in_ilr_exports", "provider"]
-    list_filter = ["include_in_ilr_exports", ("provider", related_only)]
+    list_display = [
+        "reference",
+        "name",
+        "include_in_ilr_exports",
+        "fund_model",
+        "contract_type",
+        "provider",
+    ]
+    list_filter = [
+        "include_in_ilr_exports",
+        "fund_model",
+        "contract_type",
+        ("provider", related_only),
+    ]
     search_fields = ["reference", "name"]
 
 
@@ -119,6 +133,20 @@ class EmploymentStatusInline(ProviderScopedTabularInline):
     fields = ["date_applies", "status", "employer", "as_agreement_id"]
 
 
+class LearnerLLDDInline(ProviderScopedTabularInline):
+    model = LearnerLLDD
+    fields = ["category", "primary"]
+    extra = 0
+    max_num = 22  # the ILR's LLDDandHealthProblem maxOccurs
+
+
+class LearnerFAMInline(ProviderScopedTabularInline):
+    model = LearnerFAM
+    fields = ["fam_type", "fam_code"]
+    extra = 0
+    max_num = 17  # the ILR's LearnerFAM maxOccurs
+
+
 @admin.register(Learner)
 class LearnerAdmin(ProviderScopedAdmin):
     list_display = ["lrn", "family_name", "given_names", "uln", "state", "as_status", "provider"]
@@ -135,7 +163,7 @@ class LearnerAdmin(ProviderScopedAdmin):
     show_full_result_count = False
     readonly_fields = ["code", "created_at", "updated_at"]
     filter_horizontal = ["tags"]
-    inlines = [EpisodeInline, EmploymentStatusInline]
+    inlines = [EpisodeInline, EmploymentStatusInline, LearnerLLDDInline, LearnerFAMInline]
     fieldsets = [
         (None, {"fields": ["provider", "code", "lrn", "uln", "upn", "pics_id", "state"]}),
         (
@@ -180,6 +208,13 @@ class LearnerAdmin(ProviderScopedAdmin):
                 ]
             },
         ),
+        (
+            "ILR: prior attainment",
+            {
+                "fields": ["prior_level", "prior_level_date"],
+                "description": "LLDD categories and learner FAMs are listed below.",
+            },
+        ),
         ("Apprenticeship Service", {"fields": ["as_cohort_code", "as_status"]}),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
@@ -195,8 +230,10 @@ class LearningDeliveryInline(ProviderScopedTabularInline):
         "planned_end_date",
         "actual_end_date",
         "completion_status",
+        "outcome",
         "fund_model",
         "contract",
+        "contract_type",
         "subcontractor",
     ]
     raw_id_fields = ["standard"]
@@ -227,6 +264,69 @@ class LearningDeliveryAdmin(ProviderScopedAdmin):
     search_fields = ["=aim_ref", "=episode__ident", "=episode__learner__lrn"]
     list_select_related = ["episode", "standard"]
     raw_id_fields = ["episode", "standard"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "episode",
+                    "aim_ref",
+                    "aim_type",
+                    "standard",
+                    "programme_name",
+                    "qualification_name",
+                    "awarding_organisation",
+                    "start_date",
+                    "planned_end_date",
+                    "delivery_postcode",
+                    "subcontractor",
+                    "qualification_plan_code",
+                ]
+            },
+        ),
+        (
+            "Funding",
+            {
+                "fields": [
+                    "contract",
+                    "fund_model",
+                    "contract_type",
+                    "contract_type_from",
+                    "contract_type_to",
+                    "training_price",
+                    "epa_price",
+                    "rpl",
+                    "rpl_training_total_hours",
+                    "rpl_training_hours_reduction",
+                    "rpl_price_reduced_by",
+                ]
+            },
+        ),
+        (
+            "Completion",
+            {
+                "fields": [
+                    "completion_status",
+                    "actual_end_date",
+                    "withdraw_reason",
+                    "outcome",
+                    "achievement_date",
+                    "epa_org_id",
+                ]
+            },
+        ),
+        (
+            "Provider monitoring",
+            {
+                "fields": [
+                    "delivery_monitoring_a",
+                    "delivery_monitoring_b",
+                    "delivery_monitoring_c",
+                    "delivery_monitoring_d",
+                ]
+            },
+        ),
+    ]
 
 
 @admin.register(EmploymentStatus)
