@@ -11,7 +11,7 @@ from lxml import etree
 from ilr_exports.services import ilr_write, ilr_write_validated
 from ilr_exports.years import CURRENT_YEAR, schema_for
 from learners.models import (
-    Contract,
+    ContractType,
     LearnerFAM,
     LearnerLLDD,
     LearningDelivery,
@@ -127,7 +127,7 @@ def test_it_writes_the_withdrawal_reason_of_a_withdrawn_aim(personas):
 def test_a_non_levy_contract_writes_act_2_and_its_source_of_funding(personas):
     contract = make_contract(
         provider=personas.provider,
-        contract_type=Contract._meta.get_field("contract_type").choices[1][0],
+        contract_type=ContractType.NON_LEVY,
         source_of_funding=105,
     )
     learner_with_programme(personas.provider, contract=contract)
