@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -24,6 +25,7 @@ from learners.models import (
     Tag,
 )
 from picsweb.admin_site import ProviderScopedAdmin, ProviderScopedTabularInline
+from picsweb.forms import ModelErrorsShownMixin
 
 related_only = admin.RelatedOnlyFieldListFilter
 
@@ -220,8 +222,23 @@ class LearnerAdmin(ProviderScopedAdmin):
     ]
 
 
+class LearningDeliveryForm(ModelErrorsShownMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """An aim's fields, some of them only: LearningDelivery.clean's errors on the others are
+    shown at the top of the row (picsweb.forms.ModelErrorsShownMixin)."""
+
+    class Meta:
+        model = LearningDelivery
+        # The admin narrows these to each page's own fields.
+        fields = [
+            f.name
+            for f in LearningDelivery._meta.concrete_fields
+            if f.editable and not f.primary_key
+        ]
+
+
 class LearningDeliveryInline(ProviderScopedTabularInline):
     model = LearningDelivery
+    form = LearningDeliveryForm
     fields = [
         "aim_ref",
         "aim_type",
@@ -230,6 +247,7 @@ class LearningDeliveryInline(ProviderScopedTabularInline):
         "planned_end_date",
         "actual_end_date",
         "completion_status",
+        "withdraw_reason",
         "outcome",
         "fund_model",
         "contract",
@@ -264,6 +282,7 @@ class LearningDeliveryAdmin(ProviderScopedAdmin):
     search_fields = ["=aim_ref", "=episode__ident", "=episode__learner__lrn"]
     list_select_related = ["episode", "standard"]
     raw_id_fields = ["episode", "standard"]
+    form = LearningDeliveryForm
     fieldsets = [
         (
             None,

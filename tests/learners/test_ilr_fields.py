@@ -128,3 +128,44 @@ def test_the_admin_edits_lldd_and_fams_on_the_learner_page(personas, client):
     body = page.content.decode()
     assert "LLDD and health problems" in body and "Learner FAMs" in body
     assert "Prior attainment level" in body
+
+
+def test_the_episode_page_shows_an_aims_fault_on_a_field_it_does_not_list(personas, client):
+    """The episode's aim rows do not show every aim field: LearningDelivery.clean's error on
+    one of those is shown, naming the field, never a server error."""
+    withdrawn = aim(
+        personas,
+        completion_status=LearningDelivery.CompStatus.WITHDRAWN,
+        actual_end_date=date(2025, 10, 1),
+        achievement_date=date(2025, 10, 2),  # not shown on the episode page's rows
+        withdraw_reason=LearningDelivery.WithdrawReason.FINANCIAL,
+    )
+    episode = withdrawn.episode
+    client.force_login(personas.provider_admin)
+    url = f"/admin/learners/episode/{episode.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["learner"] = episode.learner_id
+    data["start_date"] = "2025-09-01"
+    formset = page.context["inline_admin_formsets"][0].formset
+    data.update(
+        {
+            f"{formset.prefix}-TOTAL_FORMS": "1",
+            f"{formset.prefix}-INITIAL_FORMS": "1",
+            f"{formset.prefix}-MIN_NUM_FORMS": "0",
+            f"{formset.prefix}-MAX_NUM_FORMS": "1000",
+        }
+    )
+    row = formset.forms[0]
+    for name in row.fields:
+        value = row[name].value()
+        if value is not None:
+            data[f"{row.prefix}-{name}"] = value
+    response = client.post(url, data)
+    assert response.status_code == 200  # the page again, with the message
+    assert (
+        "Achievement date: Only an achieved aim has an achievement date."
+        in response.content.decode()
+    )
