@@ -81,3 +81,26 @@ def test_create_refuses_a_year_picsweb_has_no_schema_for(personas, staff):
     assert response.status_code == 400
     assert "picsweb holds no ILR schema for that year" in response.content.decode()
     assert not IlrExport.objects.exists()
+
+
+@time_machine.travel("2026-12-07 10:00", tick=False)
+def test_the_command_warns_when_today_is_past_the_newest_installed_year(personas, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from tests.ilr_exports.test_ilr import ilr_learner
+
+    ilr_learner(personas.provider, "LRN1")
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "ilr_export",
+        ukprn="10012345",
+        year="2526",
+        output_dir=str(tmp_path),
+        stdout=out,
+        stderr=err,
+    )
+    assert out.getvalue().startswith("ILR-10012345-2526-20261207-")
+    assert "Today is in 2026-27" in err.getvalue()
+    assert "ilr_exports/schemas/schemafile26.xsd" in err.getvalue()
