@@ -95,18 +95,30 @@ def measure(size: str, mode: str) -> dict[str, float]:
 
 
 def _writer_alone(export: Any) -> dict[str, float]:
-    """lxml's incremental writer alone on the export's learners: their rows are read first
-    (untimed), then each Learner built and written, as ilr_write does, to a temporary file."""
+    """lxml's incremental writer alone on the export's learners: their rows are read and
+    checked first (untimed), then each Learner built and written, as ilr_write does, to a
+    temporary file."""
     import tempfile
 
     from lxml import etree
 
-    from ilr_exports.services import _learner_element, _rows, ilr_aims, ilr_learners
+    from ilr_exports.services import (
+        _learner_element,
+        _learner_problems,
+        _rows,
+        ilr_aims,
+        ilr_learners,
+    )
     from ilr_exports.years import CURRENT_YEAR
 
     aims = ilr_aims(export=export, year=CURRENT_YEAR)
-    rows = list(_rows(ilr_learners(export=export, aims=aims), aims))
     ukprn = export.provider.ukprn
+    # The learners the export writes (those it leaves out are not written).
+    rows = [
+        row
+        for row in _rows(ilr_learners(export=export, aims=aims), aims)
+        if not _learner_problems(row, export.monitoring, ukprn)
+    ]
     started = time.perf_counter()
     with (
         tempfile.TemporaryFile() as handle,
