@@ -5,7 +5,10 @@ The file is validated against the XSD while it is written, in a second process. 
 the same run: the same file built in memory and validated whole afterwards.
 
 Targets (issue 7): >= 5,000 learners/s at ~50,000 learners; peak memory at ~5,000 and
-~50,000 learners within 20% of each other.
+~50,000 learners within 20% of each other. Issue 18 adds, in the same run, the writer alone:
+the same learners' rows read first (not timed), then only their Learner elements built and
+written through lxml's incremental writer (no database, no checks, no validation): the
+ceiling the whole export is measured against (the ratio).
 Run: .venv/bin/python bench/ilr_export.py
 """
 
@@ -53,6 +56,8 @@ def measure(size: str, mode: str) -> dict[str, float]:
         filters=filters,
         monitoring=["site_code", "as_entered", "main_officer_code", "main_tag"],
     )
+    if mode == "writer":
+        return _writer_alone(export)
     started = time.perf_counter()
     if mode == "stream":
         import tempfile
@@ -86,6 +91,51 @@ def measure(size: str, mode: str) -> dict[str, float]:
         "write": wrote - started,
         "validate": done - wrote,
         "seconds": done - started,
+    }
+
+
+def _writer_alone(export: Any) -> dict[str, float]:
+    """lxml's incremental writer alone on the export's learners: their rows are read and
+    checked first (untimed), then each Learner built and written, as ilr_write does, to a
+    temporary file."""
+    import tempfile
+
+    from lxml import etree
+
+    from ilr_exports.services import (
+        _learner_element,
+        _learner_problems,
+        _rows,
+        ilr_aims,
+        ilr_learners,
+    )
+    from ilr_exports.years import CURRENT_YEAR
+
+    aims = ilr_aims(export=export, year=CURRENT_YEAR)
+    ukprn = export.provider.ukprn
+    # The learners the export writes (those it leaves out are not written).
+    rows = [
+        row
+        for row in _rows(ilr_learners(export=export, aims=aims), aims)
+        if not _learner_problems(row, export.monitoring, ukprn)
+    ]
+    started = time.perf_counter()
+    with (
+        tempfile.TemporaryFile() as handle,
+        etree.xmlfile(handle, encoding="utf-8") as xf,
+        xf.element("Message", nsmap={None: CURRENT_YEAR.namespace}),
+    ):
+        for row in rows:
+            xf.write(_learner_element(row, export.monitoring, ukprn))
+            xf.write("\n")
+    seconds = time.perf_counter() - started
+    return {
+        "learners": len(rows),
+        "left_out": 0,
+        "write": seconds,
+        "validate": 0.0,
+        "seconds": seconds,
+        "validator_mb": 0.0,
     }
 
 
@@ -149,6 +199,8 @@ def main() -> None:
                     else ""
                 )
             )
+    writer = run_child(__file__, "large", "writer")
+    writer["peak_mb"] = writer.get("peak_mb", 0.0)
     small, large = results[("small", "stream")], results[("large", "stream")]
     tree = results[("large", "tree")]
     growth = large["peak_mb"] / small["peak_mb"] - 1
@@ -159,6 +211,13 @@ def main() -> None:
         f"learners: {growth:+.0%} (target within 20%); the validator process peaks at "
         f"{small['validator_mb']:.0f} and {large['validator_mb']:.0f} MB; the in-memory baseline "
         f"peaks at {tree['peak_mb']:.0f} MB ({tree['peak_mb'] / large['peak_mb']:.1f}x)"
+    )
+    export_rate = large["learners"] / large["seconds"]
+    writer_rate = writer["learners"] / writer["seconds"]
+    print(
+        f"writer alone (lxml incremental writer, rows read beforehand): {writer_rate:,.0f} "
+        f"learners/s on the same {writer['learners']:,.0f} learners; the export runs at "
+        f"{export_rate / writer_rate:.0%} of it ({writer_rate / export_rate:.1f}x slower)"
     )
 
 

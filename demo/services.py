@@ -21,10 +21,15 @@ from django.db import transaction
 from learners import identifiers
 from learners.models import (
     Contract,
+    ContractType,
     EmploymentStatus,
     Episode,
+    FundModel,
     Learner,
+    LearnerFAM,
+    LearnerLLDD,
     LearningDelivery,
+    LLDDCategory,
     Membership,
     Officer,
     Organisation,
@@ -101,6 +106,49 @@ AWARDING_ORGS = ["City & Guilds", "Pearson", "NCFE", "Highfield", "AQA", "OCR"]
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 
+# About 1 % of learners each break one named ESFA validation rule on purpose, so the ILR
+# rules have something to find (docs/ilr.md lists them); the rest pass them.
+BROKEN_RULES = ("ULN_12", "EmpId_02", "WithdrawReason_03", "LLDDHealthProb_06", "Outcome_01")
+BROKEN_SHARE = 0.01
+WITHDRAW_REASONS = [
+    LearningDelivery.WithdrawReason.TRANSFERRED,
+    LearningDelivery.WithdrawReason.INJURY_ILLNESS,
+    LearningDelivery.WithdrawReason.REDUNDANT,
+    LearningDelivery.WithdrawReason.FINANCIAL,
+    LearningDelivery.WithdrawReason.PERSONAL,
+    LearningDelivery.WithdrawReason.PERSONAL,
+    LearningDelivery.WithdrawReason.OTHER,
+    LearningDelivery.WithdrawReason.NOT_KNOWN,
+]
+PRIOR_LEVELS = [
+    Learner.PriorLevel.LEVEL_2,
+    Learner.PriorLevel.FULL_LEVEL_2,
+    Learner.PriorLevel.FULL_LEVEL_2,
+    Learner.PriorLevel.LEVEL_3,
+    Learner.PriorLevel.FULL_LEVEL_3,
+    Learner.PriorLevel.FULL_LEVEL_3,
+    Learner.PriorLevel.LEVEL_4,
+    Learner.PriorLevel.LEVEL_6,
+    Learner.PriorLevel.LEVEL_1,
+    Learner.PriorLevel.NONE,
+]
+LLDD_CATEGORIES = [c for c in LLDDCategory if c not in (15, 98, 99)]
+
+
+def make_emp_id(rng: random.Random) -> str:
+    """A random employer number (EDRS, EmpId) that passes its check digit."""
+    while True:
+        made = identifiers.emp_id_with_check_digit(str(rng.randint(10000000, 99999999)))
+        if made and made != identifiers.TEMPORARY_EMP_ID:
+            return made
+
+
+def make_bad_emp_id(rng: random.Random) -> str:
+    """An employer number whose check digit is wrong (rule EmpId_02)."""
+    good = make_emp_id(rng)
+    return good[:8] + str((int(good[8]) + 1) % 10)
+
+
 @dataclass
 class DemoSummary:
     providers: int
@@ -151,6 +199,7 @@ class _ProviderLists:
     employers: list[Organisation]
     subcontractors: list[Organisation]
     contracts: list[Contract]
+    bad_employer: Organisation
     tags: list[Tag]
     officers: list[Officer]
     next_ident: int
@@ -172,7 +221,7 @@ def _make_lists(
     employers = []
     for i in range(1, 41):
         org_name = f"{rng.choice(EMPLOYER_WORDS)} {rng.choice(EMPLOYER_KINDS)} Ltd"
-        ern = str(rng.randint(100000000, 999999999))
+        ern = make_emp_id(rng)
         employers.append(
             Organisation.objects.get_or_create(
                 provider=provider,
@@ -180,6 +229,16 @@ def _make_lists(
                 defaults={"name": org_name, "ern": ern, "is_employer": True},
             )[0]
         )
+    # Employs only the learners who break EmpId_02 on purpose.
+    bad_employer = Organisation.objects.get_or_create(
+        provider=provider,
+        pics_id="EMP099",
+        defaults={
+            "name": "Mistyped Employer Ltd",
+            "ern": make_bad_emp_id(rng),
+            "is_employer": True,
+        },
+    )[0]
     subcontractors = [
         Organisation.objects.get_or_create(
             provider=provider,
@@ -197,13 +256,19 @@ def _make_lists(
         Contract.objects.get_or_create(
             provider=provider,
             reference=ref,
-            defaults={"name": cname, "include_in_ilr_exports": include},
+            defaults={
+                "name": cname,
+                "include_in_ilr_exports": include,
+                "fund_model": fund_model,
+                "contract_type": act,
+            },
         )[0]
-        for ref, cname, include in [
-            ("LEVY-2526", "Apprenticeships (levy) 2025-26", True),
-            ("NONLEVY-2526", "Apprenticeships (non-levy) 2025-26", True),
-            ("AEB-2526", "Adult Education Budget 2025-26", True),
-            ("PRIVATE", "Commercial courses (not funded)", False),
+        for ref, cname, include, fund_model, act in [
+            ("LEVY-2526", "Apprenticeships (levy) 2025-26", True, 36, ContractType.LEVY),
+            ("NONLEVY-2526", "Apprenticeships (non-levy) 2025-26", True, 36, ContractType.NON_LEVY),
+            # No demo apprentice is on the adult skills contract: its aims are FundModel 35.
+            ("AEB-2526", "Adult Education Budget 2025-26", True, 35, ContractType.LEVY),
+            ("PRIVATE", "Commercial courses (not funded)", False, 36, ContractType.LEVY),
         ]
     ]
     tags = [
@@ -244,6 +309,7 @@ def _make_lists(
         employers,
         subcontractors,
         contracts,
+        bad_employer,
         tags,
         officers,
         next_ident=ident_number(last.ident) + 1 if last else 1,
@@ -294,11 +360,15 @@ def _make_learner_chunk(
 ) -> None:
     today = date.today()
     learner_rows: list[Learner] = []
+    starts: list[date] = []
+    breaks: list[str | None] = []  # the ESFA rule each learner breaks on purpose, if any
     for n in range(first_number, first_number + size):
         given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+        start = today - timedelta(days=rng.randint(0, 1000))
+        broken = rng.choice(BROKEN_RULES) if rng.random() < BROKEN_SHARE else None
         roll = rng.random()
         uln = make_uln(rng)
-        if roll < 0.02:
+        if roll < 0.02 or broken == "ULN_12":
             uln = identifiers.TEMPORARY_ULN  # fails the AS rule on the temporary ULN
         elif roll < 0.03:
             uln = ""
@@ -309,6 +379,12 @@ def _make_learner_chunk(
         elif state_roll < 0.07:
             state = Learner.State.DELETED
         email_local = f"{given}.{family}".lower().replace("'", "")
+        born = date(rng.randint(1975, 2008), rng.randint(1, 12), rng.randint(1, 28))
+        lldd = rng.choice([1, 2, 2, 2, 9])
+        if broken == "LLDDHealthProb_06":
+            # Under 25 at the start (older learners are exempt from the rule).
+            born, lldd = date(start.year - 19, rng.randint(1, 12), rng.randint(1, 28)), 1
+        prior = rng.random() < 0.97
         learner_rows.append(
             Learner(
                 provider=pl.provider,
@@ -318,10 +394,12 @@ def _make_learner_chunk(
                 title=rng.choice(["Mr", "Ms", "Miss", "Mrs", "Mx", ""]),
                 given_names=given,
                 family_name=family,
-                date_of_birth=date(rng.randint(1975, 2008), rng.randint(1, 12), rng.randint(1, 28)),
+                date_of_birth=born,
                 sex=rng.choice("FM"),
                 ethnicity=rng.choice(list(Learner.Ethnicity.values)),
-                lldd_health_problem=rng.choice([1, 2, 2, 2, 9]),
+                lldd_health_problem=lldd,
+                prior_level=rng.choice(PRIOR_LEVELS) if prior else None,
+                prior_level_date=start if prior else None,
                 email="" if rng.random() < 0.03 else f"{email_local}{n}@example.com",
                 phone=f"07700 900{rng.randint(0, 999):03d}",
                 address_line_1=f"{rng.randint(1, 200)} {rng.choice(FAMILY)} Road",
@@ -337,14 +415,15 @@ def _make_learner_chunk(
                 state=state,
             )
         )
+        starts.append(start)
+        breaks.append(broken)
     with transaction.atomic():
         Learner.objects.bulk_create(learner_rows, batch_size=2500)
         episodes: list[Episode] = []
         employment: list[EmploymentStatus] = []
         tag_links = []
         TagLink = Learner.tags.through
-        for learner in learner_rows:
-            start = today - timedelta(days=rng.randint(0, 1000))
+        for learner, start, broken in zip(learner_rows, starts, breaks, strict=True):
             episodes.append(
                 Episode(
                     provider=pl.provider,
@@ -355,17 +434,17 @@ def _make_learner_chunk(
             )
             pl.next_ident += 1
             status_roll = rng.random()
-            employer = rng.choice(pl.employers)
+            employer = pl.bad_employer if broken == "EmpId_02" else rng.choice(pl.employers)
             employment.append(
                 EmploymentStatus(
                     learner=learner,
                     date_applies=start - timedelta(days=rng.randint(1, 60)),
                     status=(
                         EmploymentStatus.Status.NOT_EMPLOYED_LOOKING
-                        if status_roll < 0.03
+                        if status_roll < 0.03 and not broken
                         else EmploymentStatus.Status.EMPLOYED
                     ),
-                    employer=None if status_roll < 0.03 else employer,
+                    employer=None if status_roll < 0.03 and not broken else employer,
                     # Agreement IDs are per employer; a few records lack one (an AS rule).
                     as_agreement_id=""
                     if status_roll < 0.06
@@ -377,41 +456,50 @@ def _make_learner_chunk(
         Episode.objects.bulk_create(episodes, batch_size=2500)
         insert_objects(employment)
         insert_objects(tag_links)
+        insert_objects(_learner_fams(rng, learner_rows, starts))
+        insert_objects(_lldd_records(rng, learner_rows, breaks))
+        levy, non_levy, _, private = pl.contracts
         aims: list[LearningDelivery] = []
-        for episode in episodes:
+        for episode, broken in zip(episodes, breaks, strict=True):
+            learner = episode.learner
             lars_code, title = rng.choice(standards)
             planned_end = episode.start_date + timedelta(days=rng.randint(400, 1100))
-            contract = rng.choice(pl.contracts)
+            contract = rng.choices([levy, non_levy, private], weights=[60, 30, 10])[0]
+            if broken == "ULN_12":
+                contract = levy  # ULN_12: the temporary ULN with ACT 1, on purpose
+            elif learner.uln == identifiers.TEMPORARY_ULN:
+                contract = non_levy  # ACT 2: a temporary ULN is allowed there
             subcontractor = rng.choice(pl.subcontractors) if rng.random() < 0.15 else None
-            ended = planned_end < today and rng.random() < 0.7
+            completion = _completion(rng, episode.start_date, planned_end, today, broken)
             common = {
                 "episode": episode,
-                "learner": episode.learner,
+                "learner": learner,
                 "start_date": episode.start_date,
                 "planned_end_date": planned_end,
-                "actual_end_date": planned_end if ended else None,
-                "completion_status": (
-                    LearningDelivery.CompStatus.COMPLETED
-                    if ended
-                    else LearningDelivery.CompStatus.CONTINUING
-                ),
-                "delivery_postcode": episode.learner.site.postcode if episode.learner.site else "",
+                "actual_end_date": completion["actual_end_date"],
+                "completion_status": completion["completion_status"],
+                "withdraw_reason": completion["withdraw_reason"],
+                "fund_model": FundModel.APPRENTICESHIPS,
+                "delivery_postcode": learner.site.postcode if learner.site else "",
                 "contract": contract,
                 "subcontractor": subcontractor,
                 "qualification_plan_code": f"QP{lars_code:03d}",
                 "delivery_monitoring_a": rng.choice(["", "DMA1"]),
             }
             aim_roll = rng.random()
+            standard_id = None if aim_roll < 0.05 else lars_code
             if aim_roll >= 0.03:  # ~3% have no programme aim (an AS rule)
                 aims.append(
                     LearningDelivery(
                         aim_ref="ZPROG001",
                         aim_type=LearningDelivery.AimType.PROGRAMME,
-                        standard_id=None if aim_roll < 0.05 else lars_code,
+                        standard_id=standard_id,
                         programme_name=title[:200],
                         training_price=Decimal(rng.randrange(3000, 18000, 500)),
                         epa_price=Decimal(rng.randrange(500, 2000, 100)),
                         epa_org_id=f"EPA{rng.randint(1, 999):04d}",
+                        outcome=completion["outcome"],
+                        achievement_date=completion["achievement_date"],
                         **common,
                         **_prior_learning(rng),
                     )
@@ -420,15 +508,106 @@ def _make_learner_chunk(
                 LearningDelivery(
                     aim_ref=f"{rng.randint(50000000, 69999999)}",
                     aim_type=LearningDelivery.AimType.COMPONENT,
-                    standard_id=None,
+                    # ProgType/StdCode on every aim of a standard programme
+                    standard_id=standard_id if aim_roll >= 0.03 else None,
                     qualification_name=f"Level {rng.randint(2, 5)} Diploma in {title[:120]}",
                     awarding_organisation=rng.choice(AWARDING_ORGS),
+                    outcome=completion["component_outcome"],
                     **common,
                 )
             )
         insert_objects(aims)
         _make_payments(rng, pl, episodes)
         _make_registrations(rng, aims)
+
+
+def _completion(
+    rng: random.Random, start: date, planned_end: date, today: date, broken: str | None
+) -> dict[str, Any]:
+    """How an episode's aims stand: most continuing; most of those past their planned end
+    completed (the programme aim achieved after its end-point assessment, with its
+    achievement date, or awaiting the result: Outcome 8); some withdrawn with a reason; a few
+    on a break in learning. Each learner breaking a completion rule on purpose gets its
+    one fault here."""
+    done = {
+        "actual_end_date": None,
+        "completion_status": LearningDelivery.CompStatus.CONTINUING,
+        "withdraw_reason": None,
+        "outcome": None,
+        "component_outcome": None,
+        "achievement_date": None,
+    }
+    roll = rng.random()
+    so_far = max((today - start).days, 1)
+    if broken == "WithdrawReason_03" or (broken is None and roll < 0.08):
+        ended = start + timedelta(days=rng.randint(min(30, so_far), so_far))
+        reason = None if broken else rng.choice(WITHDRAW_REASONS)  # WithdrawReason_03
+        outcome = LearningDelivery.Outcome.NO_ACHIEVEMENT
+        return done | {
+            "actual_end_date": ended,
+            "completion_status": LearningDelivery.CompStatus.WITHDRAWN,
+            "withdraw_reason": reason,
+            "outcome": outcome,
+            "component_outcome": outcome,
+        }
+    if broken is None and roll < 0.11:
+        outcome = LearningDelivery.Outcome.NO_ACHIEVEMENT
+        return done | {
+            "actual_end_date": start + timedelta(days=rng.randint(min(30, so_far), so_far)),
+            "completion_status": LearningDelivery.CompStatus.BREAK,
+            "outcome": outcome,
+            "component_outcome": outcome,
+        }
+    if broken == "Outcome_01" or (planned_end < today and rng.random() < 0.7):
+        ended = min(planned_end, today)
+        achieved = ended + timedelta(days=rng.randint(20, 90))
+        result: int
+        achieved_on: date | None = None
+        if broken == "Outcome_01":
+            result = 4  # not an Outcome code (Outcome_01), on purpose
+        elif achieved <= today:
+            result, achieved_on = LearningDelivery.Outcome.ACHIEVED, achieved
+        else:
+            result = LearningDelivery.Outcome.NOT_KNOWN  # the end-point assessment is pending
+        return done | {
+            "actual_end_date": ended,
+            "completion_status": LearningDelivery.CompStatus.COMPLETED,
+            "outcome": result,
+            "component_outcome": LearningDelivery.Outcome.ACHIEVED,
+            "achievement_date": achieved_on,
+        }
+    return done
+
+
+def _learner_fams(
+    rng: random.Random, learners: list[Learner], starts: list[date]
+) -> list[LearnerFAM]:
+    """A few learner FAMs: an EHC plan for some apprentices under 25, a few learners moved
+    over in a provider merger."""
+    fams = []
+    for learner, start in zip(learners, starts, strict=True):
+        young = learner.date_of_birth and (start - learner.date_of_birth).days < 25 * 365
+        if young and rng.random() < 0.06:
+            fams.append(LearnerFAM(learner=learner, fam_type="EHC", fam_code=1))
+        if rng.random() < 0.01:
+            fams.append(LearnerFAM(learner=learner, fam_type="NLM", fam_code=17))
+    return fams
+
+
+def _lldd_records(
+    rng: random.Random, learners: list[Learner], breaks: list[str | None]
+) -> list[LearnerLLDD]:
+    """One to three LLDD categories, one of them primary, for each learner who has a
+    learning difficulty, disability or health problem (but those breaking LLDDHealthProb_06
+    on purpose, who have none)."""
+    records = []
+    for learner, broken in zip(learners, breaks, strict=True):
+        if learner.lldd_health_problem != 1 or broken == "LLDDHealthProb_06":
+            continue
+        categories = rng.sample(LLDD_CATEGORIES, rng.randint(1, 3))
+        for position, category in enumerate(categories):
+            records.append(LearnerLLDD(learner=learner, category=category, primary=position == 0))
+    return records
 
 
 def _make_registrations(rng: random.Random, aims: list[LearningDelivery]) -> None:

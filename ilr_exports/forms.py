@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from ilr_exports.models import IlrExport
+from ilr_exports.years import INSTALLED, YEARS, CollectionYear
 from learners.models import Contract, Organisation, Provider, Site, Tag
 
 MONITORING_LABELS = [
@@ -35,6 +36,16 @@ class IlrExportForm(forms.Form):
     tags = forms.ModelMultipleChoiceField(
         queryset=Tag.objects.none(), required=False, widget=CHECKBOXES
     )
+    # The years picsweb holds a schema for, newest first; blank is the newest.
+    year = forms.ChoiceField(
+        label="Collection year",
+        choices=[(year.code, year.label) for year in INSTALLED],
+        required=False,
+        initial=INSTALLED[0].code,
+        error_messages={
+            "invalid_choice": "picsweb holds no ILR schema for that year: choose one listed."
+        },
+    )
 
     def __init__(self, *args: Any, provider: Provider, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -59,6 +70,9 @@ class IlrExportForm(forms.Form):
         return {name: [item.pk for item in data[name]] for name in FILTERS} | {
             "labels": {name: [str(item) for item in data[name]] for name in FILTERS if data[name]}
         }
+
+    def collection_year(self) -> CollectionYear:
+        return YEARS[self.cleaned_data.get("year") or INSTALLED[0].code]
 
     def monitoring(self) -> list[str]:
         return [self.cleaned_data[f"monitoring_{position}"] for position in range(4)]

@@ -35,10 +35,15 @@ from ilr_exports.validation import (
 from ilr_exports.years import SCHEMAS, CollectionYear, schema_for
 from learners import identifiers
 from learners.models import (
+    ContractType,
     EmploymentStatus,
+    FundModel,
     Learner,
+    LearnerFAM,
+    LearnerLLDD,
     LearningDelivery,
     Provider,
+    SourceOfFunding,
 )
 from payments.models import PaymentRecord
 from picsweb.errors import UserError
@@ -134,6 +139,8 @@ LEARNER_FIELDS = (
     "postcode_prior",
     "phone",
     "email",
+    "prior_level",
+    "prior_level_date",
     "pics_id",
     "provider_monitoring_a",
     "provider_monitoring_b",
@@ -153,6 +160,16 @@ AIM_FIELDS = (
     "epa_org_id",
     "completion_status",
     "actual_end_date",
+    "withdraw_reason",
+    "outcome",
+    "achievement_date",
+    "contract_id",
+    "contract__fund_model",
+    "contract__source_of_funding",
+    "contract__contract_type",
+    "contract_type",
+    "contract_type_from",
+    "contract_type_to",
     "training_price",
     "epa_price",
     "qualification_plan_code",
@@ -165,9 +182,10 @@ Row = dict[str, Any]
 
 
 def _rows(learners: QuerySet[Learner], aims: QuerySet[LearningDelivery]) -> Iterator[Row]:
-    """The learners in LRN order, each a dict with its aims, employment records, main tag and
-    PMR payments. Five queries for the whole export, each sorted by learner and read through
-    a server-side cursor, merged as they stream: memory stays flat, and no long IN lists."""
+    """The learners in LRN order, each a dict with its aims, employment records, LLDD
+    categories, learner FAMs, main tag and PMR payments. Seven queries for the whole export
+    (one per table), each sorted by learner and read through a server-side cursor, merged as
+    they stream: memory stays flat, and no long IN lists."""
     chosen = learners.values("id")
     by_learner = ("learner__lrn", "learner_id")
 
@@ -191,6 +209,22 @@ def _rows(learners: QuerySet[Learner], aims: QuerySet[LearningDelivery]) -> Iter
         Learner.tags.through.objects.filter(learner_id__in=chosen).order_by(*by_learner),
         "learner_id",
         "tag__name",
+    )
+    lldd_rows = stream(
+        LearnerLLDD.objects.filter(learner_id__in=chosen).order_by(
+            *by_learner, "-primary", "category"
+        ),
+        "learner_id",
+        "category",
+        "primary",
+    )
+    fam_rows = stream(
+        LearnerFAM.objects.filter(learner_id__in=chosen).order_by(
+            *by_learner, "fam_type", "fam_code"
+        ),
+        "learner_id",
+        "fam_type",
+        "fam_code",
     )
     payment_rows = stream(
         PaymentRecord.objects.filter(
@@ -229,6 +263,8 @@ def _rows(learners: QuerySet[Learner], aims: QuerySet[LearningDelivery]) -> Iter
             for e in take("employment", employment_rows, learner_id)
         ]
         row["tag"] = min((t[1] for t in take("tags", tag_rows, learner_id)), default="")
+        row["lldd"] = [(c[1], c[2]) for c in take("lldd", lldd_rows, learner_id)]
+        row["fams"] = [(f[1], f[2]) for f in take("fams", fam_rows, learner_id)]
         payments: dict[int, list[tuple[int, Any, Any]]] = {}
         for _, episode_id, system_type, when, amount in take("payments", payment_rows, learner_id):
             payments.setdefault(episode_id, []).append((_PMR_CODES[system_type], when, amount))
@@ -309,29 +345,39 @@ class _BadValue(Exception):
         )
 
 
-class _Tags(dict[str, str]):
-    """Qualified tag names of a namespace, made once per file."""
-
-    def __init__(self, ns: str) -> None:
-        super().__init__()
-        self.ns = ns
-
-    def __missing__(self, tag: str) -> str:
-        self[tag] = value = f"{{{self.ns}}}{tag}"
-        return value
+PROGRAMME = LearningDelivery.AimType.PROGRAMME
+APPRENTICESHIP_STANDARD = 25  # ProgType
 
 
-def _learner_element(learner: Row, monitoring: list[str], ukprn: str, tags: _Tags) -> Any:
-    """The Learner element, built in lxml (C) and written once."""
+def aim_funding(aim: Row) -> tuple[int, int | None, int | None]:
+    """FundModel, SOF and ACT of an aim: the contract's (its FundModel and SOF; its levy /
+    non-levy type unless the aim overrides it); an aim on no contract keeps its own FundModel,
+    SOF 105 when funded, and ACT 1 unless it says otherwise. ACT only for apprenticeships."""
+    if aim["contract_id"] is not None:
+        fund_model = aim["contract__fund_model"]
+        sof = aim["contract__source_of_funding"]
+        act = aim["contract_type"] or aim["contract__contract_type"]
+    else:
+        fund_model = aim["fund_model"]
+        sof = None if fund_model == FundModel.NON_FUNDED else SourceOfFunding.ESFA_ADULT
+        act = aim["contract_type"] or ContractType.LEVY
+    if fund_model != FundModel.APPRENTICESHIPS:
+        act = None
+    return fund_model, sof, act
+
+
+def _learner_element(learner: Row, monitoring: list[str], ukprn: str) -> Any:
+    """The Learner element, built in lxml (C) and written once. No namespace: the file's one
+    default namespace is declared on Message, as FIS writes it (validation.learner_schema)."""
     sub = etree.SubElement
 
     def add(parent: Any, tag: str, value: object) -> None:
         try:
-            sub(parent, tags[tag]).text = str(value)
+            sub(parent, tag).text = str(value)
         except ValueError:  # a control character (\x0b, \x1f, ...) XML cannot carry
             raise _BadValue(tag) from None
 
-    el = etree.Element(tags["Learner"], nsmap={None: tags.ns})
+    el = etree.Element("Learner")
     add(el, "LearnRefNumber", learner["lrn"])
     add(el, "ULN", learner["uln"])
     if learner["family_name"]:
@@ -350,41 +396,83 @@ def _learner_element(learner: Row, monitoring: list[str], ukprn: str, tags: _Tag
         add(el, "TelNo", phone)
     if learner["email"]:
         add(el, "Email", learner["email"])
+    if learner["prior_level"] is not None and learner["prior_level_date"]:
+        prior = sub(el, "PriorAttain")
+        add(prior, "PriorLevel", learner["prior_level"])
+        add(prior, "DateLevelApp", learner["prior_level_date"].isoformat())
+    for category, primary in learner["lldd"]:
+        lldd = sub(el, "LLDDandHealthProblem")
+        add(lldd, "LLDDCat", category)
+        if primary:
+            add(lldd, "PrimaryLLDD", 1)
+    for fam_type, fam_code in learner["fams"]:
+        fam = sub(el, "LearnerFAM")
+        add(fam, "LearnFAMType", fam_type)
+        add(fam, "LearnFAMCode", fam_code)
     for position, choice in enumerate(monitoring[:2]):
         value = _monitoring_value(choice, position, learner, None, ukprn)
         if value:
-            mon = sub(el, tags["ProviderSpecLearnerMonitoring"])
+            mon = sub(el, "ProviderSpecLearnerMonitoring")
             add(mon, "ProvSpecLearnMonOccur", "AB"[position])
             add(mon, "ProvSpecLearnMon", value)
     for status in learner["employment"]:
-        emp = sub(el, tags["LearnerEmploymentStatus"])
+        emp = sub(el, "LearnerEmploymentStatus")
         add(emp, "EmpStat", status["status"])
         add(emp, "DateEmpStatApp", status["date_applies"].isoformat())
         if status["employer__ern"] and len(status["employer__ern"]) == 9:
             add(emp, "EmpId", status["employer__ern"])
+    # ProgType/StdCode go on every aim of a standard programme: a component without its own
+    # standard takes its programme aim's (the same episode).
+    programme_standard = {
+        aim["episode_id"]: aim["standard_id"]
+        for aim in learner["aims"]
+        if aim["aim_type"] == PROGRAMME and aim["standard_id"]
+    }
     for sequence, aim in enumerate(learner["aims"], start=1):
-        d = sub(el, tags["LearningDelivery"])
+        fund_model, sof, act = aim_funding(aim)
+        programme = aim["aim_type"] == PROGRAMME
+        standard = aim["standard_id"]
+        if not standard and aim["aim_type"] == LearningDelivery.AimType.COMPONENT:
+            standard = programme_standard.get(aim["episode_id"])
+        d = sub(el, "LearningDelivery")
         add(d, "LearnAimRef", aim["aim_ref"])
         add(d, "AimType", aim["aim_type"])
         add(d, "AimSeqNumber", sequence)
         add(d, "LearnStartDate", aim["start_date"].isoformat())
         add(d, "LearnPlanEndDate", aim["planned_end_date"].isoformat())
-        add(d, "FundModel", aim["fund_model"])
-        if aim["standard_id"]:
-            add(d, "ProgType", 25)
-            add(d, "StdCode", aim["standard_id"])
+        add(d, "FundModel", fund_model)
+        if standard:
+            add(d, "ProgType", APPRENTICESHIP_STANDARD)
+            add(d, "StdCode", standard)
         add(d, "DelLocPostCode", aim["delivery_postcode"])
-        programme = aim["aim_type"] == LearningDelivery.AimType.PROGRAMME
         if programme and aim["epa_org_id"]:
             add(d, "EPAOrgID", aim["epa_org_id"])
         add(d, "CompStatus", aim["completion_status"])
-        if aim["actual_end_date"]:
-            add(d, "LearnActEndDate", aim["actual_end_date"].isoformat())
-        if aim["fund_model"] == LearningDelivery.FundModel.APPRENTICESHIPS:
-            fam = sub(d, tags["LearningDeliveryFAM"])
+        end = aim["actual_end_date"]
+        if end:
+            add(d, "LearnActEndDate", end.isoformat())
+        if aim["withdraw_reason"] is not None:
+            add(d, "WithdrawReason", aim["withdraw_reason"])
+        if aim["outcome"] is not None:
+            add(d, "Outcome", aim["outcome"])
+        if aim["achievement_date"]:
+            add(d, "AchDate", aim["achievement_date"].isoformat())
+        if sof is not None:
+            fam = sub(d, "LearningDeliveryFAM")
+            add(fam, "LearnDelFAMType", "SOF")
+            add(fam, "LearnDelFAMCode", sof)
+        if act is not None:
+            fam = sub(d, "LearningDeliveryFAM")
             add(fam, "LearnDelFAMType", "ACT")
-            add(fam, "LearnDelFAMCode", 1)
-            add(fam, "LearnDelFAMDateFrom", aim["start_date"].isoformat())
+            add(fam, "LearnDelFAMCode", act)
+            add(
+                fam,
+                "LearnDelFAMDateFrom",
+                (aim["contract_type_from"] or aim["start_date"]).isoformat(),
+            )
+            until = aim["contract_type_to"] or end
+            if until:
+                add(fam, "LearnDelFAMDateTo", until.isoformat())
         if programme:
             records = [
                 ("TNP", code, aim["start_date"], price)
@@ -396,7 +484,7 @@ def _learner_element(learner: Row, monitoring: list[str], ukprn: str, tags: _Tag
                 for code, when, amount in learner["payments"].get(aim["episode_id"], [])
             ]
             for kind, code, when, amount in records:
-                fin = sub(d, tags["AppFinRecord"])
+                fin = sub(d, "AppFinRecord")
                 add(fin, "AFinType", kind)
                 add(fin, "AFinCode", code)
                 add(fin, "AFinDate", when.isoformat())
@@ -404,23 +492,23 @@ def _learner_element(learner: Row, monitoring: list[str], ukprn: str, tags: _Tag
         for position, choice in enumerate(monitoring):
             value = _monitoring_value(choice, position, learner, aim, ukprn)
             if value:
-                mon = sub(d, tags["ProviderSpecDeliveryMonitoring"])
+                mon = sub(d, "ProviderSpecDeliveryMonitoring")
                 add(mon, "ProvSpecDelMonOccur", "ABCD"[position])
                 add(mon, "ProvSpecDelMon", value)
     return el
 
 
 def _header(*, year: CollectionYear, ukprn: str, serial: int, at: datetime) -> Any:
-    ns = year.namespace
-    header = etree.Element(f"{{{ns}}}Header")
-    details = etree.SubElement(header, f"{{{ns}}}CollectionDetails")
+    """Header, without a namespace of its own (it takes Message's default one)."""
+    header = etree.Element("Header")
+    details = etree.SubElement(header, "CollectionDetails")
     for tag, value in (
         ("Collection", "ILR"),
         ("Year", year.code),
         ("FilePreparationDate", f"{at:%Y-%m-%d}"),
     ):
-        etree.SubElement(details, f"{{{ns}}}{tag}").text = value
-    source = etree.SubElement(header, f"{{{ns}}}Source")
+        etree.SubElement(details, tag).text = value
+    source = etree.SubElement(header, "Source")
     for tag, value in (
         ("ProtectiveMarking", "OFFICIAL-SENSITIVE-Personal"),
         ("UKPRN", ukprn),
@@ -430,8 +518,12 @@ def _header(*, year: CollectionYear, ukprn: str, serial: int, at: datetime) -> A
         ("SerialNo", f"{serial:02d}"),
         ("DateTime", f"{at:%Y-%m-%dT%H:%M:%S}"),
     ):
-        etree.SubElement(source, f"{{{ns}}}{tag}").text = value
+        etree.SubElement(source, tag).text = value
     return header
+
+
+# As FIS writes it (double quotes); lxml's write_declaration would use single ones.
+DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 
 
 def ilr_write(
@@ -454,45 +546,49 @@ def ilr_write(
         learners = ilr_learners(export=export, aims=aims)
     written = Written()
     checked = 0
-    tags = _Tags(year.namespace)
     schema = learner_schema(str(SCHEMAS / year.schema_file))
-    with etree.xmlfile(handle, encoding="utf-8") as xf:
-        xf.write_declaration()
-        with xf.element("Message", nsmap={None: year.namespace}):
-            xf.write(_header(year=year, ukprn=provider.ukprn, serial=export.serial, at=at))
-            provider_el = etree.Element(f"{{{year.namespace}}}LearningProvider")
-            etree.SubElement(provider_el, f"{{{year.namespace}}}UKPRN").text = provider.ukprn
-            xf.write(provider_el)
-            xf.write("\n")
-            for learner in _rows(learners, aims):
-                reasons = _learner_problems(learner, export.monitoring, provider.ukprn)
-                element = None
-                if not reasons:
-                    # Every value against the XSD's facets before it is written, so one odd
-                    # value leaves out its own learner, never fails the whole file.
-                    try:
-                        element = _learner_element(learner, export.monitoring, provider.ukprn, tags)
-                    except _BadValue as bad:
-                        reasons = [bad.reason]
-                    else:
-                        if check_each:
-                            reasons = learner_problems(schema, element)
-                if reasons:
-                    name = f"{learner['given_names']} {learner['family_name']}"
-                    written.problems.append(
-                        Problem(str(learner["code"]), learner["lrn"], name, reasons)
-                    )
+    handle.write(DECLARATION)
+    # Message holds the one namespace declaration of the file; every element below takes it.
+    with (
+        etree.xmlfile(handle, encoding="utf-8") as xf,
+        xf.element("Message", nsmap={None: year.namespace}),
+    ):
+        xf.write("\n")
+        xf.write(_header(year=year, ukprn=provider.ukprn, serial=export.serial, at=at))
+        xf.write("\n")
+        provider_el = etree.Element("LearningProvider")
+        etree.SubElement(provider_el, "UKPRN").text = provider.ukprn
+        xf.write(provider_el)
+        xf.write("\n")
+        for learner in _rows(learners, aims):
+            reasons = _learner_problems(learner, export.monitoring, provider.ukprn)
+            element = None
+            if not reasons:
+                # Every value against the XSD's facets before it is written, so one odd
+                # value leaves out its own learner, never fails the whole file.
+                try:
+                    element = _learner_element(learner, export.monitoring, provider.ukprn)
+                except _BadValue as bad:
+                    reasons = [bad.reason]
                 else:
-                    xf.write(element)
-                    xf.write("\n")  # a line each, so a schema error's line names its learner
-                    written.learners += 1
-                checked += 1
-                if checked % CHUNK == 0:
-                    xf.flush()
-                    if progress:
-                        progress(checked)
-            if progress:
-                progress(checked)
+                    if check_each:
+                        reasons = learner_problems(schema, element)
+            if reasons:
+                name = f"{learner['given_names']} {learner['family_name']}"
+                written.problems.append(
+                    Problem(str(learner["code"]), learner["lrn"], name, reasons)
+                )
+            else:
+                xf.write(element)
+                xf.write("\n")  # a line each, so a schema error's line names its learner
+                written.learners += 1
+            checked += 1
+            if checked % CHUNK == 0:
+                xf.flush()
+                if progress:
+                    progress(checked)
+        if progress:
+            progress(checked)
     return written
 
 

@@ -7,12 +7,13 @@ import uuid
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from ilr_exports.forms import FILTERS, IlrExportForm
 from ilr_exports.jobs import ilr_export_create
 from ilr_exports.models import IlrExport
 from ilr_exports.services import IlrExportError
-from ilr_exports.years import CURRENT_YEAR
+from ilr_exports.years import NEWEST, missing_year
 from learners.models import Role
 from picsweb.access import request_access, role_required
 from picsweb.typing import AuthenticatedHttpRequest
@@ -57,7 +58,7 @@ def export_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             ilr_export_create(
                 provider=provider,
                 user=request.user,
-                year=CURRENT_YEAR,
+                year=form.collection_year(),
                 filters=form.filters(),
                 monitoring=form.monitoring(),
             )
@@ -77,7 +78,9 @@ def export_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "provider": provider,
             "providers": request_access(request).providers(Role.ILR_EXPORT),
-            "year": CURRENT_YEAR,
+            "newest": NEWEST,
+            # Today past the newest installed year: the page says which year is missing.
+            "missing": missing_year(timezone.localdate()),
         },
         status=400 if data is not None else 200,
     )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -17,6 +18,8 @@ from learners.models import (
     EmploymentStatus,
     Episode,
     Learner,
+    LearnerFAM,
+    LearnerLLDD,
     LearningDelivery,
     Membership,
     Officer,
@@ -31,6 +34,7 @@ from picsweb.admin_site import (
     ProviderScopedAdmin,
     ProviderScopedTabularInline,
 )
+from picsweb.forms import ModelErrorsShownMixin
 from picsweb.imports.admin import ExportDoor, ImportDoor, PipelineAdminMixin
 
 related_only = admin.RelatedOnlyFieldListFilter
@@ -116,8 +120,20 @@ class OrganisationAdmin(ProviderScopedAdmin):
 
 @admin.register(Contract)
 class ContractAdmin(ProviderScopedAdmin):
-    list_display = ["reference", "name", "include_in_ilr_exports", "provider"]
-    list_filter = ["include_in_ilr_exports", ("provider", related_only)]
+    list_display = [
+        "reference",
+        "name",
+        "include_in_ilr_exports",
+        "fund_model",
+        "contract_type",
+        "provider",
+    ]
+    list_filter = [
+        "include_in_ilr_exports",
+        "fund_model",
+        "contract_type",
+        ("provider", related_only),
+    ]
     search_fields = ["reference", "name"]
 
 
@@ -155,6 +171,20 @@ class EmploymentStatusInline(ProviderScopedTabularInline):
     fields = ["date_applies", "status", "employer", "as_agreement_id"]
 
 
+class LearnerLLDDInline(ProviderScopedTabularInline):
+    model = LearnerLLDD
+    fields = ["category", "primary"]
+    extra = 0
+    max_num = 22  # the ILR's LLDDandHealthProblem maxOccurs
+
+
+class LearnerFAMInline(ProviderScopedTabularInline):
+    model = LearnerFAM
+    fields = ["fam_type", "fam_code"]
+    extra = 0
+    max_num = 17  # the ILR's LearnerFAM maxOccurs
+
+
 @admin.register(Learner)
 class LearnerAdmin(PipelineAdminMixin, HistoryReasonAdmin):
     # The Learner Import and the learner CSV through the one pipeline (picsweb.imports.admin).
@@ -184,7 +214,7 @@ class LearnerAdmin(PipelineAdminMixin, HistoryReasonAdmin):
     # Tick boxes, not the admin's two-box "filter_horizontal" (whose script names a <span>
     # with aria-label, which ARIA forbids: axe-core's aria-prohibited-attr).
     formfield_overrides = {models.ManyToManyField: {"widget": CheckboxSelectMultiple}}
-    inlines = [EpisodeInline, EmploymentStatusInline]
+    inlines = [EpisodeInline, EmploymentStatusInline, LearnerLLDDInline, LearnerFAMInline]
     fieldsets = [
         (None, {"fields": ["provider", "code", "lrn", "uln", "upn", "pics_id", "state"]}),
         (
@@ -229,13 +259,35 @@ class LearnerAdmin(PipelineAdminMixin, HistoryReasonAdmin):
                 ]
             },
         ),
+        (
+            "ILR: prior attainment",
+            {
+                "fields": ["prior_level", "prior_level_date"],
+                "description": "LLDD categories and learner FAMs are listed below.",
+            },
+        ),
         ("Apprenticeship Service", {"fields": ["as_cohort_code", "as_status"]}),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
 
 
+class LearningDeliveryForm(ModelErrorsShownMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """An aim's fields, some of them only: LearningDelivery.clean's errors on the others are
+    shown at the top of the row (picsweb.forms.ModelErrorsShownMixin)."""
+
+    class Meta:
+        model = LearningDelivery
+        # The admin narrows these to each page's own fields.
+        fields = [
+            f.name
+            for f in LearningDelivery._meta.concrete_fields
+            if f.editable and not f.primary_key
+        ]
+
+
 class LearningDeliveryInline(ProviderScopedTabularInline):
     model = LearningDelivery
+    form = LearningDeliveryForm
     fields = [
         "aim_ref",
         "aim_type",
@@ -244,8 +296,11 @@ class LearningDeliveryInline(ProviderScopedTabularInline):
         "planned_end_date",
         "actual_end_date",
         "completion_status",
+        "withdraw_reason",
+        "outcome",
         "fund_model",
         "contract",
+        "contract_type",
         "subcontractor",
     ]
     raw_id_fields = ["standard"]
@@ -276,6 +331,70 @@ class LearningDeliveryAdmin(HistoryReasonAdmin):
     search_fields = ["=aim_ref", "=episode__ident", "=episode__learner__lrn"]
     list_select_related = ["episode", "standard"]
     raw_id_fields = ["episode", "standard"]
+    form = LearningDeliveryForm
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "episode",
+                    "aim_ref",
+                    "aim_type",
+                    "standard",
+                    "programme_name",
+                    "qualification_name",
+                    "awarding_organisation",
+                    "start_date",
+                    "planned_end_date",
+                    "delivery_postcode",
+                    "subcontractor",
+                    "qualification_plan_code",
+                ]
+            },
+        ),
+        (
+            "Funding",
+            {
+                "fields": [
+                    "contract",
+                    "fund_model",
+                    "contract_type",
+                    "contract_type_from",
+                    "contract_type_to",
+                    "training_price",
+                    "epa_price",
+                    "rpl",
+                    "rpl_training_total_hours",
+                    "rpl_training_hours_reduction",
+                    "rpl_price_reduced_by",
+                ]
+            },
+        ),
+        (
+            "Completion",
+            {
+                "fields": [
+                    "completion_status",
+                    "actual_end_date",
+                    "withdraw_reason",
+                    "outcome",
+                    "achievement_date",
+                    "epa_org_id",
+                ]
+            },
+        ),
+        (
+            "Provider monitoring",
+            {
+                "fields": [
+                    "delivery_monitoring_a",
+                    "delivery_monitoring_b",
+                    "delivery_monitoring_c",
+                    "delivery_monitoring_d",
+                ]
+            },
+        ),
+    ]
 
 
 @admin.register(EmploymentStatus)

@@ -62,6 +62,41 @@ def agreement_id_problem(value: str) -> str | None:
     return None
 
 
+TEMPORARY_EMP_ID = "999999999"
+_EMP_ID_RE = re.compile(r"^\d{9}$")
+
+
+def emp_id_check_digit_ok(emp_id: str) -> bool:
+    """The employer number's mod-11 check (ILR derived item DD05, rule EmpId_02): digit 9 is
+    11 minus (digits 1-8 weighted 9 down to 2, mod 11); 11 gives 0 and 10 is never valid."""
+    if not _EMP_ID_RE.match(emp_id):
+        return False
+    total = sum(int(d) * w for d, w in zip(emp_id[:8], range(9, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 10:
+        return False
+    return int(emp_id[8]) == (0 if check == 11 else check)
+
+
+def emp_id_with_check_digit(first_eight: str) -> str | None:
+    """`first_eight` digits completed with their check digit, or None when none fits."""
+    for digit in "0123456789":
+        if emp_id_check_digit_ok(first_eight + digit):
+            return first_eight + digit
+    return None
+
+
+def emp_id_problem(emp_id: str) -> str | None:
+    """A plain message saying what is wrong with an employer number (EmpId/ERN), or None."""
+    if not _EMP_ID_RE.match(emp_id):
+        return "An employer number (EDRS) is 9 digits."
+    if emp_id == TEMPORARY_EMP_ID:
+        return None  # the temporary EmpId, accepted for 60 days (rule EmpId_10)
+    if not emp_id_check_digit_ok(emp_id):
+        return f"The employer number {emp_id} fails its check digit."
+    return None
+
+
 def upn_problem(upn: str) -> str | None:
     """A plain message saying what is wrong with a UPN, or None when it is valid."""
     upn = upn.replace(" ", "").upper()

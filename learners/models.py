@@ -78,6 +78,52 @@ def postcode_validator(value: str) -> None:
         raise ValidationError(problem)
 
 
+def emp_id_validator(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    problem = identifiers.emp_id_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+epa_org_id_validator = RegexValidator(
+    r"^EPA\d{4}$", "An EPA organisation ID is EPA and 4 digits, like EPA0001."
+)
+
+
+class FundModel(models.IntegerChoices):
+    """ILR 2025-26 FundModel (the codes picsweb's providers use)."""
+
+    COMMUNITY = 10, "Community learning"
+    ADULT_SKILLS = 35, "Adult skills"
+    APPRENTICESHIPS = 36, "Apprenticeships (from 1 May 2017)"
+    OTHER_ADULT = 81, "Other adult"
+    NON_FUNDED = 99, "Non-funded"
+
+
+class SourceOfFunding(models.IntegerChoices):
+    """ILR 2025-26 LearningDeliveryFAM type SOF."""
+
+    OFS = 1, "Office for Students"
+    ESFA_ADULT = 105, "Education and Skills Funding Agency – adult"
+    ESFA_16_19 = 107, "Education and Skills Funding Agency – 16-19"
+    LOCAL_AUTHORITY = 108, "Local authority (community learning)"
+    GLA = 110, "Greater London Authority"
+    GMCA = 111, "Greater Manchester Combined Authority"
+    LCRCA = 112, "Liverpool City Region Combined Authority"
+    WMCA = 113, "West Midlands Combined Authority"
+    WECA = 114, "West of England Combined Authority"
+    TVCA = 115, "Tees Valley Combined Authority"
+    CPCA = 116, "Cambridgeshire and Peterborough Combined Authority"
+
+
+class ContractType(models.IntegerChoices):
+    """ILR 2025-26 LearningDeliveryFAM type ACT (apprenticeship contract type)."""
+
+    LEVY = 1, "1 – levy: funded through the Apprenticeship Service (employer's agreement)"
+    NON_LEVY = 2, "2 – non-levy: funded through a contract for services with DfE (ESFA)"
+
+
 class Site(ProviderOwned):
     code = models.CharField(max_length=20, help_text="The provider's own site code.")
     name = models.CharField(max_length=200)
@@ -106,7 +152,8 @@ class Organisation(ProviderOwned):
         "ERN / EDRS number",
         max_length=9,
         blank=True,
-        validators=[RegexValidator(r"^\d{9}$", "An EDRS number is 9 digits.")],
+        validators=[emp_id_validator],
+        help_text="Written as EmpId on the ILR: 9 digits, the last a check digit.",
     )
     ukprn = models.CharField(
         "UKPRN (subcontractors)", max_length=8, blank=True, validators=[ukprn_validator]
@@ -131,6 +178,25 @@ class Contract(ProviderOwned):
         "Include in ILR Exports",
         default=True,
         help_text="When No, learners on this contract are never in an ILR export.",
+    )
+    fund_model = models.PositiveSmallIntegerField(
+        "funding model",
+        choices=FundModel.choices,
+        default=FundModel.APPRENTICESHIPS,
+        help_text="FundModel of every aim on this contract.",
+    )
+    source_of_funding = models.PositiveSmallIntegerField(
+        "source of funding",
+        choices=SourceOfFunding.choices,
+        default=SourceOfFunding.ESFA_ADULT,
+        help_text="Written as the SOF learning delivery FAM of every aim on this contract.",
+    )
+    contract_type = models.PositiveSmallIntegerField(
+        "apprenticeship contract type (ACT)",
+        choices=ContractType.choices,
+        default=ContractType.LEVY,
+        help_text="Levy or non-levy: the ACT of the apprenticeship aims on this contract, "
+        "unless an aim says otherwise.",
     )
 
     class Meta:
@@ -233,6 +299,23 @@ class Learner(ProviderOwned):
         OTHER = 98, "Any other ethnic group"
         NOT_PROVIDED = 99, "Not provided"
 
+    class PriorLevel(models.IntegerChoices):
+        """ILR 2025-26 PriorAttain/PriorLevel (the code list since 2021-22)."""
+
+        ENTRY = 1, "Entry level"
+        LEVEL_1 = 2, "Level 1"
+        LEVEL_2 = 3, "Level 2"
+        FULL_LEVEL_2 = 4, "Full level 2"
+        LEVEL_3 = 5, "Level 3"
+        FULL_LEVEL_3 = 6, "Full level 3"
+        LEVEL_4 = 7, "Level 4"
+        LEVEL_5 = 8, "Level 5"
+        LEVEL_6 = 9, "Level 6"
+        LEVEL_7 = 10, "Level 7 and above"
+        OTHER = 97, "Other qualification, level not known"
+        NOT_KNOWN = 98, "Not known"
+        NONE = 99, "No qualifications"
+
     class State(models.TextChoices):
         LIVE = "live", "Live"
         ARCHIVED = "archived", "Archived"
@@ -264,6 +347,19 @@ class Learner(ProviderOwned):
     )
     lldd_health_problem = models.PositiveSmallIntegerField(
         "LLDD and health problem", choices=LLDD.choices, default=LLDD.UNKNOWN
+    )
+    prior_level = models.PositiveSmallIntegerField(
+        "prior attainment level",
+        choices=PriorLevel.choices,
+        null=True,
+        blank=True,
+        help_text="PriorAttain: the learner's highest level when the learning agreement began.",
+    )
+    prior_level_date = models.DateField(
+        "prior attainment applies from",
+        null=True,
+        blank=True,
+        help_text="DateLevelApp: the earliest start date of the aims in that agreement.",
     )
     email = models.EmailField(max_length=254, blank=True)
     phone = models.CharField(max_length=20, blank=True)
@@ -319,12 +415,159 @@ class Learner(ProviderOwned):
     def __str__(self) -> str:
         return f"{self.given_names} {self.family_name} ({self.lrn})"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (self.prior_level is None) != (self.prior_level_date is None):
+            raise ValidationError(
+                {
+                    "prior_level_date" if self.prior_level else "prior_level": (
+                        "Give the prior attainment level and the date it applies from together."
+                    )
+                }
+            )
+
     @property
     def full_name(self) -> str:
         return f"{self.given_names} {self.family_name}"
 
     def latest_employment(self) -> EmploymentStatus | None:
         return self.employment_statuses.order_by("-date_applies", "-id").first()
+
+
+class LLDDCategory(models.IntegerChoices):
+    """ILR 2025-26 LLDDandHealthProblem/LLDDCat."""
+
+    VISUAL = 4, "Visual impairment"
+    HEARING = 5, "Hearing impairment"
+    MOBILITY = 6, "Disability affecting mobility"
+    PROFOUND_COMPLEX = 7, "Profound complex disabilities"
+    SOCIAL_EMOTIONAL = 8, "Social and emotional difficulties"
+    MENTAL_HEALTH = 9, "Mental health difficulty"
+    MODERATE_LD = 10, "Moderate learning difficulty"
+    SEVERE_LD = 11, "Severe learning difficulty"
+    DYSLEXIA = 12, "Dyslexia"
+    DYSCALCULIA = 13, "Dyscalculia"
+    AUTISM = 14, "Autism spectrum disorder"
+    ASPERGERS = 15, "Asperger's syndrome (valid to 31 July 2025)"
+    TEMPORARY = 16, "Temporary disability after illness (for example post-viral) or accident"
+    SLCN = 17, "Speech, language and communication needs"
+    OTHER_PHYSICAL = 93, "Other physical disability"
+    OTHER_SPECIFIC_LD = 94, "Other specific learning difficulty (e.g. dyspraxia)"
+    OTHER_MEDICAL = 95, "Other medical condition (for example epilepsy, asthma, diabetes)"
+    OTHER_LD = 96, "Other learning difficulty"
+    OTHER_DISABILITY = 97, "Other disability"
+    PREFER_NOT_TO_SAY = 98, "Prefer not to say"
+    NOT_PROVIDED = 99, "Not provided"
+
+
+class LearnerLLDD(models.Model):
+    """One LLDDandHealthProblem record: a category, at most one of them the primary."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="lldd")
+    category = models.PositiveSmallIntegerField("LLDD category", choices=LLDDCategory.choices)
+    primary = models.BooleanField(
+        "primary", default=False, help_text="PrimaryLLDD: the learner's main one (one only)."
+    )
+
+    class Meta:
+        ordering = ["-primary", "category"]
+        verbose_name = "LLDD and health problem"
+        verbose_name_plural = "LLDD and health problems"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "category"], name="learners_learnerlldd_unique_category"
+            ),
+            models.UniqueConstraint(
+                fields=["learner"],
+                condition=Q(primary=True),
+                name="learners_learnerlldd_one_primary",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_category_display() + (" (primary)" if self.primary else "")
+
+
+class LearnerFAM(models.Model):
+    """One LearnerFAM record (learner funding and monitoring): a type and one of its codes."""
+
+    class Type(models.TextChoices):
+        EHC = "EHC", "EHC – Education, health and care plan"
+        HNS = "HNS", "HNS – High needs students"
+        SEN = "SEN", "SEN – Special educational needs"
+        LSR = "LSR", "LSR – Learner support reason"
+        FME = "FME", "FME – Free meals eligibility"
+        NLM = "NLM", "NLM – National learner monitoring"
+        EDF = "EDF", "EDF – Eligibility for 16-19 disadvantage funding"
+        MCF = "MCF", "MCF – GCSE maths condition of funding"
+        ECF = "ECF", "ECF – GCSE English condition of funding"
+
+    _GCSE = {
+        1: "Learner is exempt from the condition of funding",
+        2: "Learner has met the condition of funding",
+        3: "Learner has not met the condition of funding",
+        4: "Learner has met the condition of funding by undertaking or completing a valid "
+        "qualification at another institution",
+    }
+    CODES: dict[str, dict[int, str]] = {
+        "EHC": {1: "Learner has an Education, health and care plan"},
+        "HNS": {1: "Learner is a high needs student"},
+        "SEN": {1: "Special educational needs"},
+        "LSR": {
+            36: "Care to Learn",
+            55: "16-19 Bursary Fund – learner is a member of a vulnerable group",
+            56: "16-19 Bursary Fund – learner has been awarded a discretionary bursary",
+            57: "Residential support",
+            58: "19+ Hardship",
+            59: "20+ Childcare",
+            60: "19+ Residential Access Fund",
+        },
+        "FME": {
+            1: "14-15 year old learner is eligible for free meals",
+            2: "16-19 year old learner is eligible for and in receipt of free meals",
+        },
+        "NLM": {
+            17: "Learner migrated as part of provider merger",
+            18: "Learner moved as a result of Minimum Contract Level",
+        },
+        "EDF": {
+            1: "Learner has not achieved a maths GCSE (grade A*-C / 9-4) by the end of year 11",
+            2: "Learner has not achieved an English GCSE (grade A*-C / 9-4) by the end of year 11",
+        },
+        "MCF": _GCSE,
+        "ECF": _GCSE,
+    }
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="fams")
+    fam_type = models.CharField("type", max_length=3, choices=Type.choices)
+    fam_code = models.PositiveSmallIntegerField(
+        "code",
+        help_text="EHC/HNS/SEN 1; LSR 36, 55-60; FME 1-2; NLM 17-18; EDF 1-2; MCF/ECF 1-4.",
+    )
+
+    class Meta:
+        ordering = ["fam_type", "fam_code"]
+        verbose_name = "learner FAM"
+        verbose_name_plural = "learner FAMs"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "fam_type", "fam_code"], name="learners_learnerfam_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fam_type} {self.fam_code}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        codes = self.CODES.get(self.fam_type, {})
+        if self.fam_type and self.fam_code is not None and self.fam_code not in codes:
+            allowed = ", ".join(str(code) for code in codes)
+            raise ValidationError(
+                {"fam_code": f"{self.fam_code} is not a {self.fam_type} code: use {allowed}."}
+            )
 
 
 class Episode(ProviderOwned):
@@ -367,11 +610,58 @@ class LearningDelivery(models.Model):
         WITHDRAWN = 3, "Withdrawn"
         BREAK = 6, "Break in learning"
 
-    class FundModel(models.IntegerChoices):
-        ADULT_SKILLS = 35, "Adult skills"
-        APPRENTICESHIPS = 36, "Apprenticeships (from 1 May 2017)"
-        COMMUNITY = 10, "Community learning"
-        NON_FUNDED = 99, "Non-funded"
+    FundModel = FundModel
+    ContractType = ContractType
+
+    class Outcome(models.IntegerChoices):
+        ACHIEVED = 1, "1 – Achieved"
+        PARTIAL = 2, "2 – Partial achievement"
+        NO_ACHIEVEMENT = 3, "3 – No achievement"
+        NOT_KNOWN = 8, "8 – Learning activities are complete but the outcome is not yet known"
+
+    class WithdrawReason(models.IntegerChoices):
+        """ILR 2025-26 WithdrawReason."""
+
+        TRANSFERRED = 2, "Learner has transferred to another provider"
+        INJURY_ILLNESS = 3, "Learner injury / illness"
+        TRANSFERRED_ESFA = (
+            7,
+            (
+                "Learner has transferred between providers due to intervention by or with the "
+                "written agreement of the ESFA"
+            ),
+        )
+        OLASS = 28, "OLASS learner withdrawn due to circumstances outside the providers' control"
+        REDUNDANT = 29, "Learner has been made redundant"
+        NEW_AIM = 40, "Learner has transferred to a new learning aim with the same provider"
+        GOVERNMENT_STRATEGY = (
+            41,
+            (
+                "Learner has transferred to another provider to undertake learning that meets a "
+                "specific government strategy"
+            ),
+        )
+        ACADEMIC_FAILURE = (
+            42,
+            (
+                "Academic failure/left in bad standing/not permitted to progress – HE learning "
+                "aims only"
+            ),
+        )
+        FINANCIAL = 43, "Financial reasons"
+        PERSONAL = 44, "Other personal reasons"
+        WRITTEN_OFF = 45, "Written off after lapse of time – HE learning aims only"
+        EXCLUSION = 46, "Exclusion"
+        MERGER = 47, "Learner has transferred to another provider due to merger"
+        INDUSTRY_PLACEMENT = (
+            48,
+            (
+                "Industry placement learner has withdrawn due to circumstances outside the "
+                "providers' control"
+            ),
+        )
+        OTHER = 97, "Other"
+        NOT_KNOWN = 98, "Reason not known"
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # The ILR nests learning deliveries directly under the learner; the learner is kept here
@@ -401,8 +691,39 @@ class LearningDelivery(models.Model):
     completion_status = models.PositiveSmallIntegerField(
         choices=CompStatus.choices, default=CompStatus.CONTINUING
     )
+    outcome = models.PositiveSmallIntegerField(
+        choices=Outcome.choices,
+        null=True,
+        blank=True,
+        help_text="Returned once the aim has an actual end date.",
+    )
+    achievement_date = models.DateField(
+        null=True, blank=True, help_text="AchDate: for an achieved apprenticeship programme aim."
+    )
+    withdraw_reason = models.PositiveSmallIntegerField(
+        "withdrawal reason",
+        choices=WithdrawReason.choices,
+        null=True,
+        blank=True,
+        help_text="Only for a withdrawn aim.",
+    )
     fund_model = models.PositiveSmallIntegerField(
-        choices=FundModel.choices, default=FundModel.APPRENTICESHIPS
+        choices=FundModel.choices,
+        default=FundModel.APPRENTICESHIPS,
+        help_text="For an aim on no contract; an aim on a contract takes the contract's.",
+    )
+    contract_type = models.PositiveSmallIntegerField(
+        "ACT (overrides the contract's)",
+        choices=ContractType.choices,
+        null=True,
+        blank=True,
+        help_text="Blank: the contract's levy / non-levy type.",
+    )
+    contract_type_from = models.DateField(
+        "ACT applies from", null=True, blank=True, help_text="Blank: the aim's start date."
+    )
+    contract_type_to = models.DateField(
+        "ACT applies to", null=True, blank=True, help_text="Blank: the aim's actual end date."
     )
     delivery_postcode = models.CharField(max_length=8, blank=True, validators=[postcode_validator])
     # No single-column indexes on subcontractor, contract and standard: the composite
@@ -458,7 +779,8 @@ class LearningDelivery(models.Model):
         "EPA organisation ID",
         max_length=7,
         blank=True,
-        validators=[RegexValidator(r"^EPA\d{4}$", "An EPA organisation ID looks like EPA0001.")],
+        validators=[epa_org_id_validator],
+        help_text="EPAOrgID, on the programme aim only: EPA and 4 digits.",
     )
 
     history = HistoricalRecords()
@@ -485,6 +807,43 @@ class LearningDelivery(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.learner_id = self.episode.learner_id
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """What the record itself can say about the ILR's completion fields (the ESFA rules
+        over the whole learner are ilr_exports' job)."""
+        from django.core.exceptions import ValidationError
+
+        errors: dict[str, str] = {}
+        status, end = self.completion_status, self.actual_end_date
+        if end and self.start_date and end < self.start_date:
+            errors["actual_end_date"] = "The actual end date is before the start date."
+        if status == self.CompStatus.CONTINUING and end:
+            errors["actual_end_date"] = "A continuing aim has no actual end date."
+        if status != self.CompStatus.CONTINUING and not end:
+            errors["actual_end_date"] = (
+                f"A {self.CompStatus(status).label.lower()} aim needs its actual end date."
+            )
+        if status == self.CompStatus.WITHDRAWN and self.withdraw_reason is None:
+            errors["withdraw_reason"] = "Give the reason the learner withdrew."
+        if status != self.CompStatus.WITHDRAWN and self.withdraw_reason is not None:
+            errors["withdraw_reason"] = "Only a withdrawn aim has a withdrawal reason."
+        if self.outcome is not None and not end:
+            errors["outcome"] = "An outcome is given once the aim has an actual end date."
+        if self.achievement_date:
+            if self.outcome != self.Outcome.ACHIEVED:
+                errors["achievement_date"] = "Only an achieved aim has an achievement date."
+            elif end and self.achievement_date < end:
+                errors["achievement_date"] = "The achievement date is before the actual end date."
+        if self.epa_org_id and self.aim_type != self.AimType.PROGRAMME:
+            errors["epa_org_id"] = "The EPA organisation goes on the programme aim only."
+        if (
+            self.contract_type_from
+            and self.contract_type_to
+            and self.contract_type_to < self.contract_type_from
+        ):
+            errors["contract_type_to"] = "The ACT's end is before its start."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_programme_aim(self) -> bool:

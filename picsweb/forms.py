@@ -204,3 +204,28 @@ def date_range_form(start: str, end: str, what: str) -> type[forms.Form]:
             return data
 
     return DateRangeForm
+
+
+class ModelErrorsShownMixin:
+    """For a ModelForm that shows only some of its model's fields: an error the model's own
+    clean() puts on a field the form does not show goes at the top of the form, naming that
+    field, instead of Django's ValueError (a 500). Admin inlines and short staff forms use it."""
+
+    def _update_errors(self, errors: forms.ValidationError) -> None:
+        from django.core.exceptions import NON_FIELD_ERRORS
+        from django.utils.text import capfirst
+
+        if hasattr(errors, "error_dict"):
+            shown: dict[str, list[Any]] = {}
+            model = self._meta.model  # type: ignore[attr-defined]
+            for name, messages in errors.error_dict.items():
+                if name == NON_FIELD_ERRORS or name in self.fields:  # type: ignore[attr-defined]
+                    shown.setdefault(name, []).extend(messages)
+                    continue
+                label = capfirst(model._meta.get_field(name).verbose_name)
+                shown.setdefault(NON_FIELD_ERRORS, []).extend(
+                    forms.ValidationError(f"{label}: {message}")
+                    for message in forms.ValidationError(messages).messages
+                )
+            errors = forms.ValidationError(shown)
+        super()._update_errors(errors)  # type: ignore[misc]

@@ -13,7 +13,7 @@ from ilr_exports.services import (
     ilr_file_name,
     ilr_write_validated,
 )
-from ilr_exports.years import CURRENT_YEAR
+from ilr_exports.years import CURRENT_YEAR, YEARS, missing_year
 from learners.models import Contract, Organisation, Provider, Site, Tag
 from picsweb.commands import provider_by_ukprn
 from picsweb.errors import UserError
@@ -34,6 +34,12 @@ class Command(BaseCommand):
             help=f"Four of: {', '.join(IlrExport.Monitoring.values)}",
         )
         parser.add_argument("--output-dir", required=True)
+        parser.add_argument(
+            "--year",
+            choices=sorted(YEARS, reverse=True),
+            default=CURRENT_YEAR.code,
+            help="Collection year code (default: the newest installed).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         provider = provider_by_ukprn(options["ukprn"])
@@ -51,22 +57,31 @@ class Command(BaseCommand):
             "tags": self._ids(Tag, provider, "name", options["tag"]),
         }
         at = timezone.localtime()
+        year = YEARS[options["year"]]
+        missing = missing_year(at.date())
+        if missing:
+            self.stderr.write(
+                f"Today is in {missing.label}, but picsweb holds the ILR schema only up to "
+                f"{CURRENT_YEAR.label}: this is a {year.label} file. Install {missing.label} "
+                f"(ilr_exports/schemas/{missing.schema_file} and its entry in "
+                "ilr_exports/years.py; docs/ilr.md)."
+            )
         try:
             export = ilr_export_record(
                 provider=provider,
                 user=None,
-                year=CURRENT_YEAR,
+                year=year,
                 filters=filters,
                 monitoring=monitoring,
             )
         except UserError as error:
             raise CommandError(error.message) from None
-        name = ilr_file_name(ukprn=provider.ukprn, year=CURRENT_YEAR, at=at, serial=export.serial)
+        name = ilr_file_name(ukprn=provider.ukprn, year=year, at=at, serial=export.serial)
         path = Path(options["output_dir"]) / name
         try:
             with path.open("w+b") as handle:
                 written, problem = ilr_write_validated(
-                    export=export, year=CURRENT_YEAR, at=at, handle=handle
+                    export=export, year=year, at=at, handle=handle
                 )
             if problem or not written.learners:
                 raise IlrExportError(problem or "No learner can go in this file.")
