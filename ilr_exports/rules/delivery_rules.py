@@ -61,7 +61,10 @@ def _standard_fm36(d: Delivery) -> bool:
     "ULN",
     "A learner in custody (LDM 034) still has the temporary ULN 9999999999 after 1 January.",
     guard="fams",
-    needs=("learner.temp_uln",),
+    needs=(
+        "learner.temp_uln",
+        "fam_ldm",
+    ),
 )
 def uln_09(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return (
@@ -133,6 +136,7 @@ def aim_seq_number_02(rec: Learner, ctx: Context) -> bool:
     E,
     "LearningDelivery.FundModel",
     "The funding model is not one of the ILR's codes (10, 25, 35, 36, 70, 81, 82, 99).",
+    needs=("odd_codes",),
 )
 def fund_model_01(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.fund_model not in FUND_MODELS
@@ -144,6 +148,7 @@ def fund_model_01(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "LearningDelivery.AimType",
     "The aim type must be 1 (programme), 3 (component), 4 (not part of a programme) or 5 "
     "(core aim of a 16-19 study programme).",
+    needs=("odd_codes",),
 )
 def aim_type_01(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.aim_type not in (1, 3, 4, 5)
@@ -157,6 +162,7 @@ def aim_type_01(d: Delivery, rec: Learner, ctx: Context) -> bool:
     E,
     "LearningDelivery.ProgType",
     "An aim that is part of a programme (AimType 1 or 3) needs its programme type.",
+    needs=("odd_codes",),
 )
 def prog_type_01(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.aim_type in (1, 3) and d.prog_type is None
@@ -180,7 +186,10 @@ def prog_type_02(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "The programme type is not valid in 2025-26 (frameworks 2, 3 and 20-23 have closed; use "
     "25 for an apprenticeship standard).",
     note="2025-26: framework programme types are no longer valid.",
-    needs=("prog_type",),
+    needs=(
+        "prog_type",
+        "odd_codes",
+    ),
 )
 def prog_type_03(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.prog_type is not None and d.prog_type not in PROG_TYPES_2526
@@ -192,7 +201,10 @@ def prog_type_03(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "LearningDelivery.StdCode",
     "An apprenticeship standard aim (ProgType 25) needs its standard code.",
     note="2025-26: with frameworks gone, every ProgType 25 aim carries StdCode.",
-    needs=("apprenticeship",),
+    needs=(
+        "apprenticeship",
+        "odd_codes",
+    ),
 )
 def std_code_01(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.prog_type == PROG_STANDARD and d.std_code is None
@@ -215,7 +227,10 @@ def std_code_02(d: Delivery, rec: Learner, ctx: Context) -> bool:
     E,
     "LearningDelivery.StdCode",
     "A standard code is returned on an aim that is not an apprenticeship standard (ProgType 25).",
-    needs=("std_code",),
+    needs=(
+        "std_code",
+        "odd_codes",
+    ),
 )
 def std_code_03(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.std_code is not None and d.prog_type != PROG_STANDARD
@@ -229,6 +244,7 @@ def std_code_03(d: Delivery, rec: Learner, ctx: Context) -> bool:
     E,
     "LearningDelivery.LearnStartDate",
     "The start date is more than 10 years before the start of the collection year.",
+    needs=("odd_dates",),
 )
 def learn_start_date_02(d: Delivery, rec: Learner, ctx: Context) -> bool:
     s = d.learn_start_date
@@ -240,6 +256,7 @@ def learn_start_date_02(d: Delivery, rec: Learner, ctx: Context) -> bool:
     E,
     "LearningDelivery.LearnStartDate",
     "The start date is after the end of the collection year.",
+    needs=("odd_dates",),
 )
 def learn_start_date_03(d: Delivery, rec: Learner, ctx: Context) -> bool:
     s = d.learn_start_date
@@ -256,7 +273,10 @@ def learn_start_date_03(d: Delivery, rec: Learner, ctx: Context) -> bool:
     E,
     "LearningDelivery.LearnStartDate",
     "The aim starts on or before the learner's date of birth.",
-    needs=("learner.date_of_birth",),
+    needs=(
+        "learner.date_of_birth",
+        "learner.born_after_start",
+    ),
 )
 def learn_start_date_05(d: Delivery, rec: Learner, ctx: Context) -> bool:
     dob, s = rec.date_of_birth, d.learn_start_date
@@ -269,6 +289,7 @@ def learn_start_date_05(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "LearningDelivery.LearnStartDate",
     "An apprenticeship aim starts more than a year after the end of the collection year.",
     guard="apprenticeship",
+    needs=("odd_dates",),
 )
 def learn_start_date_12(d: Delivery, rec: Learner, ctx: Context) -> bool:
     s = d.learn_start_date
@@ -303,6 +324,7 @@ def learn_start_date_13(d: Delivery, rec: Learner, ctx: Context) -> bool:
     E,
     "LearningDelivery.LearnPlanEndDate",
     "The planned end date is before the start date.",
+    needs=("odd_dates",),
 )
 def learn_plan_end_date_02(d: Delivery, rec: Learner, ctx: Context) -> bool:
     s, p = d.learn_start_date, d.learn_plan_end_date
@@ -390,6 +412,7 @@ def orig_learn_start_date_03(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "LearningDelivery.CompStatus",
     "The completion status must be 1 (continuing), 2 (completed), 3 (withdrawn) or 6 (break "
     "in learning).",
+    needs=("odd_codes",),
 )
 def comp_status_01(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.comp_status not in COMP_STATUSES
@@ -411,6 +434,7 @@ def comp_status_02(d: Delivery, rec: Learner, ctx: Context) -> bool:
     E,
     "LearningDelivery.CompStatus",
     "The aim is marked completed, withdrawn or on a break but has no actual end date.",
+    needs=("odd_codes",),
 )
 def comp_status_03(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.learn_act_end_date is None and d.comp_status in (2, 3, 6)
@@ -656,6 +680,7 @@ def p_hours_02(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "LearningDelivery.PHours",
     "Planned hours are missing on a T Level programme aim.",
     guard="programme",
+    needs=("fm25",),
 )
 def p_hours_03(d: Delivery, rec: Learner, ctx: Context) -> bool:
     s = d.learn_start_date
@@ -674,7 +699,10 @@ def p_hours_03(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "LearningDelivery.PHours",
     "Planned hours on a T Level programme aim must be more than zero.",
     guard="programme",
-    needs=("p_hours",),
+    needs=(
+        "p_hours",
+        "fm25",
+    ),
 )
 def p_hours_04(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return (
@@ -704,6 +732,7 @@ def otj_act_hours_01(d: Delivery, rec: Learner, ctx: Context) -> bool:
     E,
     "LearningDelivery.LearnDelFAMType",
     "The aim has no source of funding (SOF) monitoring.",
+    needs=("no_sof",),
 )
 def learn_del_fam_type_01(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.fund_model in FUND_MODELS and not d.has_fam("SOF")
@@ -729,7 +758,10 @@ def learn_del_fam_type_64(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "LearningDelivery.LearnDelFAMCode",
     "The source of funding must be ESFA adult funding (SOF 105) or a combined authority "
     "(110-116) for this funding model.",
-    needs=("sof_adult_fm",),
+    needs=(
+        "sof_adult_fm",
+        "sof_not_105",
+    ),
 )
 def learn_del_fam_type_74(d: Delivery, rec: Learner, ctx: Context) -> bool:
     s = d.learn_start_date
@@ -844,7 +876,10 @@ def afin_type_13(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "AppFinRecord.AFinType",
     "A training payment (PMR 1) is recorded but there is no training price (TNP 1 or TNP 3).",
     guard="programme",
-    needs=("has_app_fin",),
+    needs=(
+        "has_app_fin",
+        "fin_pmr",
+    ),
 )
 def afin_type_14(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return _has_fin(d, "PMR", (1,)) and not _has_fin(d, "TNP", (1, 3))
@@ -884,6 +919,7 @@ _AFIN_CODES = {"TNP": (1, 2, 3, 4), "PMR": (1, 2, 3)}
     "An apprenticeship standard programme funded as other adult (FundModel 81) needs a total "
     "training price (TNP 1).",
     guard="programme",
+    needs=("fm81",),
 )
 def afin_type_01(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return (
@@ -911,7 +947,10 @@ def afin_type_02(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "An assessment price or payment (code 2 or 4) is only for apprenticeship standards "
     "(ProgType 25).",
     guard="appfin",
-    needs=("fm36",),
+    needs=(
+        "fm36",
+        "not_standard",
+    ),
 )
 def afin_type_11(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.prog_type != PROG_STANDARD and any(r.code in (2, 4) for r in d.app_fin)
@@ -939,6 +978,7 @@ def _fin_dates(d: Delivery, kind: str, code: int) -> list[date]:
     "AppFinRecord.AFinDate",
     "A total training price (TNP 1) is dated after the latest residual training price (TNP 3).",
     guard="appfin",
+    needs=("fin_tnp3",),
 )
 def afin_date_05(d: Delivery, rec: Learner, ctx: Context) -> bool:
     tnp3 = _fin_dates(d, "TNP", 3)
@@ -951,6 +991,7 @@ def afin_date_05(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "AppFinRecord.AFinDate",
     "A total training price (TNP 1) and a residual training price (TNP 3) have the same date.",
     guard="appfin",
+    needs=("fin_tnp3",),
 )
 def afin_date_07(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return bool(set(_fin_dates(d, "TNP", 1)) & set(_fin_dates(d, "TNP", 3)))
@@ -962,6 +1003,7 @@ def afin_date_07(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "AppFinRecord.AFinDate",
     "A total assessment price (TNP 2) and a residual assessment price (TNP 4) have the same date.",
     guard="appfin",
+    needs=("fin_tnp4",),
 )
 def afin_date_08(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return bool(set(_fin_dates(d, "TNP", 2)) & set(_fin_dates(d, "TNP", 4)))
@@ -972,6 +1014,7 @@ def afin_date_08(d: Delivery, rec: Learner, ctx: Context) -> bool:
     E,
     "LearningDelivery.AimType",
     "The core aim type (AimType 5) is only for 16-19 funded aims (FundModel 25 or 82).",
+    needs=("odd_codes",),
 )
 def aim_type_05(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.aim_type == 5 and d.fund_model not in (FM_1619, FM_OTHER_1619)
@@ -982,6 +1025,7 @@ def aim_type_05(d: Delivery, rec: Learner, ctx: Context) -> bool:
     E,
     "LearningDelivery.LearnPlanEndDate",
     "The planned end date is 10 years or more after the start date.",
+    needs=("odd_dates",),
 )
 def learn_plan_end_date_03(d: Delivery, rec: Learner, ctx: Context) -> bool:
     s, p = d.learn_start_date, d.learn_plan_end_date
@@ -1008,6 +1052,7 @@ def withdraw_reason_05(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "LearningDeliveryFAM.LearnDelFAMCode",
     "A non-funded aim (FundModel 99) cannot have ESFA source of funding (SOF 105 or 107).",
     guard="fams",
+    needs=("fm99",),
 )
 def learn_del_fam_type_08(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.fund_model == FM_NON_FUNDED and (d.has_fam("SOF", "105") or d.has_fam("SOF", "107"))
@@ -1019,7 +1064,10 @@ def learn_del_fam_type_08(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "LearningDeliveryFAM.LearnDelFAMCode",
     "An adult aim started before 1 August 2019 can only have ESFA adult funding (SOF 105).",
     guard="fams",
-    needs=("sof_adult_fm",),
+    needs=(
+        "sof_adult_fm",
+        "sof_not_105",
+    ),
 )
 def learn_del_fam_type_09(d: Delivery, rec: Learner, ctx: Context) -> bool:
     s = d.learn_start_date
@@ -1037,6 +1085,7 @@ def learn_del_fam_type_09(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "Eligibility for enhanced apprenticeship funding (EEF) is only for apprenticeship aims "
     "funded by adult skills, apprenticeships or other adult.",
     guard="fams",
+    needs=("fam_eef",),
 )
 def learn_del_fam_type_14(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.has_fam("EEF") and (
@@ -1050,7 +1099,10 @@ def learn_del_fam_type_14(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "LearningDeliveryFAM.LearnDelFAMCode",
     "An aim with an actual end date cannot carry the monitoring LDM 118.",
     guard="fams",
-    needs=("learn_act_end_date",),
+    needs=(
+        "learn_act_end_date",
+        "fam_ldm",
+    ),
 )
 def learn_del_fam_type_15(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.has_fam("LDM", "118")
@@ -1061,6 +1113,7 @@ def learn_del_fam_type_15(d: Delivery, rec: Learner, ctx: Context) -> bool:
     E,
     "ProviderSpecDeliveryMonitoring.ProvSpecDelMonOccur",
     "Aim provider monitoring occurrences must be A, B, C or D, each once.",
+    needs=("has_prov_spec",),
 )
 def prov_spec_del_mon_occur_01(d: Delivery, rec: Learner, ctx: Context) -> bool:
     if not d.prov_spec:

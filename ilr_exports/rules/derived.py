@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from operator import mul
 
 from ilr_exports.rules.records import APPRENTICESHIP_PROG_TYPES, Delivery, Learner
 
@@ -16,6 +17,8 @@ FM_OTHER_ADULT, FM_OTHER_1619, FM_NON_FUNDED = 81, 82, 99
 FUND_MODELS = frozenset({10, 25, 35, 36, 70, 81, 82, 99})
 PROG_STANDARD, PROG_TRAINEESHIP, PROG_TLEVEL = 25, 24, 31
 EMPLOYED = 10
+_ULN_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+_EMP_ID_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2)
 
 # The postcode pattern of the ILR specification (a single space, upper case).
 POSTCODE = re.compile(
@@ -32,7 +35,7 @@ def dd01_uln_valid(uln: int | None) -> bool:
     text = str(uln)
     if len(text) != 10:
         return False
-    remainder = sum(int(c) * w for c, w in zip(text[:9], range(10, 1, -1), strict=True)) % 11
+    remainder = sum(map(mul, map(int, text[:9]), _ULN_WEIGHTS)) % 11
     return remainder != 0 and int(text[9]) == 10 - remainder
 
 
@@ -46,7 +49,7 @@ def dd05_emp_id_valid(emp_id: int | None) -> bool:
     text = str(emp_id)
     if len(text) != 9:
         return False
-    check = 11 - sum(int(c) * w for c, w in zip(text[:8], range(9, 1, -1), strict=True)) % 11
+    check = 11 - sum(map(mul, map(int, text[:8]), _EMP_ID_WEIGHTS)) % 11
     if check == 10:
         return False
     return int(text[8]) == (0 if check == 11 else check)

@@ -41,6 +41,7 @@ _NOT_EMPLOYED = frozenset({11, 12})
     "LearnerEmploymentStatus.EmpStat",
     "The employment status is not one of 10 (employed), 11 (looking for work), 12 (not "
     "looking) or 98 (not known).",
+    needs=("odd_emp_stat",),
 )
 def emp_stat_10(es: EmploymentStatus, rec: Learner, ctx: Context) -> bool:
     return es.emp_stat not in EMP_STATS
@@ -99,6 +100,7 @@ def emp_id_02(es: EmploymentStatus, rec: Learner, ctx: Context) -> bool:
     "LearnerEmploymentStatus.EmpId",
     "The temporary employer identifier 999999999 is still used more than 60 days after the "
     "start of an apprenticeship: return the employer's real number.",
+    needs=("temp_emp_id",),
 )
 def emp_id_13(rec: Learner, ctx: Context) -> bool:
     if not any(es.emp_id == TEMPORARY_EMP_ID for es in rec.employment):
@@ -277,6 +279,7 @@ def esm_type_09(rec: Learner, ctx: Context) -> bool:
     "EmploymentStatusMonitoring.ESMType",
     "An employment status carries the same monitoring type (SEI, EII, LOU, LOE, BSI, PEI or "
     "SEM) more than once.",
+    needs=("many_esm",),
 )
 def esm_type_15(es: EmploymentStatus, rec: Learner, ctx: Context) -> bool:
     seen: set[str] = set()
@@ -295,7 +298,10 @@ def esm_type_15(es: EmploymentStatus, rec: Learner, ctx: Context) -> bool:
     "A traineeship started before 1 August 2018 for an employed learner must have an "
     "employment intensity of less than 16 hours a week (EII 2).",
     guard="programme",
-    needs=("prog_type",),
+    needs=(
+        "prog_type",
+        "traineeship",
+    ),
 )
 def emp_stat_18(d: Delivery, rec: Learner, ctx: Context) -> bool:
     s = d.learn_start_date

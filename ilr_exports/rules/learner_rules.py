@@ -269,6 +269,7 @@ def _names_exempt(rec: Learner) -> bool:
     E,
     "FamilyName",
     "The learner's family name is missing; it is needed for every funded learner.",
+    needs=("missing_identity",),
 )
 def family_name_01(rec: Learner, ctx: Context) -> bool:
     return blank(rec.family_name) and any(d.fund_model in _FM_NEEDING_ID for d in rec.deliveries)
@@ -297,6 +298,7 @@ def family_name_04(rec: Learner, ctx: Context) -> bool:
     E,
     "GivenNames",
     "The learner's given names are missing; they are needed for every funded learner.",
+    needs=("missing_identity",),
 )
 def given_names_01(rec: Learner, ctx: Context) -> bool:
     return blank(rec.given_names) and any(d.fund_model in _FM_NEEDING_ID for d in rec.deliveries)
@@ -329,6 +331,7 @@ def given_names_04(rec: Learner, ctx: Context) -> bool:
     "DateOfBirth",
     "The date of birth is missing; it is needed for every learner on a funded aim (16-19, "
     "adult skills, apprenticeships, ESF or other adult).",
+    needs=("missing_identity",),
 )
 def date_of_birth_01(rec: Learner, ctx: Context) -> bool:
     return rec.date_of_birth is None and any(
@@ -342,7 +345,10 @@ def date_of_birth_01(rec: Learner, ctx: Context) -> bool:
     "DateOfBirth",
     "The learner would be under 4 at the start of a community learning or non-funded aim: "
     "check the date of birth.",
-    needs=("date_of_birth",),
+    needs=(
+        "date_of_birth",
+        "community_or_non_funded",
+    ),
 )
 def date_of_birth_05(rec: Learner, ctx: Context) -> bool:
     dob = rec.date_of_birth
@@ -378,7 +384,11 @@ def last_friday_in_june_of_year_of(d: date) -> date:
     "DateOfBirth",
     "The apprentice starts before the last Friday in June of the school year they turn 16 "
     "(they are still of compulsory school age).",
-    needs=("date_of_birth", "any_apprenticeship"),
+    needs=(
+        "date_of_birth",
+        "any_apprenticeship",
+        "under_17_at_start",
+    ),
 )
 def date_of_birth_48(rec: Learner, ctx: Context) -> bool:
     dob: date = rec.date_of_birth  # type: ignore[assignment]
@@ -398,7 +408,7 @@ def date_of_birth_48(rec: Learner, ctx: Context) -> bool:
 # --- Sex, ethnicity, LLDD -----------------------------------------------------------------
 
 
-@learner_rule("Sex_01", E, "Sex", "Sex must be F or M.")
+@learner_rule("Sex_01", E, "Sex", "Sex must be F or M.", needs=("odd_learner",))
 def sex_01(rec: Learner, ctx: Context) -> bool:
     return rec.sex not in ("F", "M")
 
@@ -408,6 +418,7 @@ def sex_01(rec: Learner, ctx: Context) -> bool:
     E,
     "Ethnicity",
     "The ethnicity code is not one of the ILR's codes (31-47, 98 or 99).",
+    needs=("odd_learner",),
 )
 def ethnicity_01(rec: Learner, ctx: Context) -> bool:
     return rec.ethnicity not in ETHNICITIES
@@ -418,6 +429,7 @@ def ethnicity_01(rec: Learner, ctx: Context) -> bool:
     E,
     "LLDDHealthProb",
     "The LLDD and health problem answer must be 1 (yes), 2 (no) or 9 (not provided).",
+    needs=("odd_learner",),
 )
 def lldd_health_prob_01(rec: Learner, ctx: Context) -> bool:
     return rec.lldd_health_prob not in (1, 2, 9)
@@ -429,6 +441,7 @@ def lldd_health_prob_01(rec: Learner, ctx: Context) -> bool:
     "LLDDHealthProb",
     "The learner has a learning difficulty, disability or health problem (LLDDHealthProb 1) "
     "but no LLDD and health problem category is returned.",
+    needs=("lldd_yes",),
 )
 def lldd_health_prob_06(rec: Learner, ctx: Context) -> bool:
     return rec.lldd_health_prob == 1 and not rec.lldd and bool(rec.deliveries)
@@ -603,6 +616,7 @@ def postcode_14(rec: Learner, ctx: Context) -> bool:
     "Postcode",
     "The postcode is ZZ99 9ZZ (not known) for a learner on a funded aim: return the "
     "learner's postcode when known.",
+    needs=("postcode_unknown",),
 )
 def postcode_15(rec: Learner, ctx: Context) -> bool:
     return rec.postcode == "ZZ99 9ZZ" and any(
@@ -629,6 +643,7 @@ def postcode_prior_01(rec: Learner, ctx: Context) -> bool:
     "PriorAttain.PriorLevel",
     "The learner's prior attainment is missing; it is needed for a funded learner.",
     note="2025-26: PriorAttain is an entity (PriorLevel, DateLevelApp), not a learner field.",
+    needs=("no_prior",),
 )
 def prior_attain_01(rec: Learner, ctx: Context) -> bool:
     return not rec.prior_attain and any(
@@ -642,6 +657,7 @@ def prior_attain_01(rec: Learner, ctx: Context) -> bool:
     "PriorAttain.PriorLevel",
     "A prior attainment level is not one of the ILR's codes.",
     note="2025-26: checked on each PriorAttain entity's PriorLevel.",
+    needs=("has_prior",),
 )
 def prior_attain_02(rec: Learner, ctx: Context) -> bool:
     return any(p.level not in PRIOR_LEVELS for p in rec.prior_attain)
@@ -654,7 +670,11 @@ def prior_attain_02(rec: Learner, ctx: Context) -> bool:
     "A traineeship learner (adult skills) started 2016-17 to 2019-20 with prior attainment "
     "at level 3 or above.",
     note="2025-26: the PriorLevel of any PriorAttain entity.",
-    needs=("earliest_start",),
+    needs=(
+        "earliest_start",
+        "has_prior",
+        "any_traineeship",
+    ),
 )
 def prior_attain_07(rec: Learner, ctx: Context) -> bool:
     levels = {p.level for p in rec.prior_attain}
@@ -844,6 +864,7 @@ def plan_learn_hours_03(rec: Learner, ctx: Context) -> bool:
     E,
     "PlanLearnHours",
     "Planned learning and employability hours together are more than 4,000.",
+    needs=("has_hours",),
 )
 def plan_learn_hours_04(rec: Learner, ctx: Context) -> bool:
     return (rec.plan_learn_hours or 0) + (rec.plan_eep_hours or 0) > 4000

@@ -22,6 +22,15 @@ _fromiso = date.fromisoformat
 # Apprenticeship programme types (DD07): 2, 3, 20-23 frameworks (gone in 2025-26) and 25.
 APPRENTICESHIP_PROG_TYPES = frozenset({2, 3, 20, 21, 22, 23, 25})
 TEMPORARY_ULN = 9999999999
+TEMPORARY_EMP_ID = 999999999
+# Code lists several rules share (ILR specification 2025-26).
+FUND_MODELS = frozenset({10, 25, 35, 36, 70, 81, 82, 99})
+COMP_STATUSES = frozenset({1, 2, 3, 6})
+# Frameworks (2, 3, 20-23) are gone in 2025-26: 24 traineeship, 25 standard, 30 T Level
+# transition, 31 T Level, 32.
+PROG_TYPES_2526 = frozenset({24, 25, 30, 31, 32})
+ETHNICITIES = frozenset(range(31, 48)) | {98, 99}
+EMP_STATS = frozenset({10, 11, 12, 98})
 _ADULT_FMS = frozenset({35, 81, 99})
 _SOF_ADULT_FMS = frozenset({10, 35, 36, 70, 81})
 
@@ -64,6 +73,8 @@ class EmploymentStatus:
     monitoring: list[ESM] = field(default_factory=list)
     employed: bool | None = None  # EmpStat 10
     not_employed: bool | None = None  # EmpStat 11 or 12
+    odd_emp_stat: bool | None = None  # not one of the codes
+    many_esm: bool | None = None  # two or more monitorings
 
     def esm(self, esm_type: str) -> int | None:
         """The code of the first monitoring of that type, or None."""
@@ -136,6 +147,24 @@ class Delivery:
     withdrawn: bool | None = None  # CompStatus 3
     adult_fm: bool | None = None  # FundModel 35, 81 or 99
     sof_adult_fm: bool | None = None  # FundModel 10, 35, 36, 70 or 81
+    fm25: bool | None = None
+    fm81: bool | None = None
+    fm99: bool | None = None
+    not_standard: bool | None = None  # ProgType is not 25
+    traineeship: bool | None = None  # ProgType 24
+    # Screens: True when one of a group of simple rules may fail (a superset of their
+    # conditions), so a valid aim meets none of those rules. odd_dates is set by the
+    # registry, which knows the collection year.
+    odd_codes: bool | None = None
+    odd_dates: bool | None = None
+    no_sof: bool | None = None
+    sof_not_105: bool | None = None  # no FAM at all, or a SOF other than 105
+    fam_ldm: bool | None = None
+    fam_eef: bool | None = None
+    has_prov_spec: bool | None = None
+    fin_tnp3: bool | None = None
+    fin_tnp4: bool | None = None
+    fin_pmr: bool | None = None
 
     def has_fam(self, fam_type: str, code: str | None = None) -> bool:
         found = self.fam_types.get(fam_type)
@@ -194,6 +223,18 @@ class Learner:
     has_lldd: bool | None = None
     has_fams: bool | None = None
     has_prov_spec: bool | None = None
+    odd_learner: bool | None = None  # Sex, Ethnicity or LLDDHealthProb not a code
+    missing_identity: bool | None = None  # no FamilyName, GivenNames or DateOfBirth
+    lldd_yes: bool | None = None  # LLDDHealthProb 1
+    community_or_non_funded: bool | None = None  # an aim with FundModel 10 or 99
+    under_17_at_start: bool | None = None
+    born_after_start: bool | None = None
+    postcode_unknown: bool | None = None  # ZZ99 9ZZ
+    has_prior: bool | None = None
+    no_prior: bool | None = None
+    any_traineeship: bool | None = None
+    has_hours: bool | None = None  # PlanLearnHours or PlanEEPHours returned
+    temp_emp_id: bool | None = None  # an EmpId 999999999
 
     def has_fam(self, fam_type: str, code: int | None = None) -> bool:
         found = self.fam_types.get(fam_type)
@@ -384,6 +425,14 @@ def parse_learner(element: Any) -> Learner:
     return rec
 
 
+def _blank(text: str | None) -> bool:
+    return text is None or not text.strip()
+
+
+def _age(dob: date, on: date) -> int:
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
 def _finish_learner(rec: Learner) -> None:
     """The facts rules share, once per learner."""
     if rec.uln == TEMPORARY_ULN:
@@ -392,6 +441,25 @@ def _finish_learner(rec: Learner) -> None:
         rec.has_lldd = True
     if rec.prov_spec:
         rec.has_prov_spec = True
+    if rec.prior_attain:
+        rec.has_prior = True
+    else:
+        rec.no_prior = True
+    if rec.plan_learn_hours is not None or rec.plan_eep_hours is not None:
+        rec.has_hours = True
+    if rec.lldd_health_prob == 1:
+        rec.lldd_yes = True
+    if rec.postcode == "ZZ99 9ZZ":
+        rec.postcode_unknown = True
+    if (
+        rec.sex not in ("F", "M")
+        or rec.ethnicity not in ETHNICITIES
+        or rec.lldd_health_prob not in (1, 2, 9)
+    ):
+        rec.odd_learner = True
+    dob = rec.date_of_birth
+    if dob is None or _blank(rec.family_name) or _blank(rec.given_names):
+        rec.missing_identity = True
     if rec.fams:
         rec.has_fams = True
         fam_types = rec.fam_types
@@ -399,10 +467,17 @@ def _finish_learner(rec: Learner) -> None:
             if f.type is not None:
                 fam_types.setdefault(f.type, []).append(f)
     for es in rec.employment:
-        if es.emp_stat == 10:
+        stat = es.emp_stat
+        if stat == 10:
             es.employed = True
-        elif es.emp_stat == 11 or es.emp_stat == 12:
+        elif stat == 11 or stat == 12:
             es.not_employed = True
+        elif stat not in EMP_STATS:
+            es.odd_emp_stat = True
+        if len(es.monitoring) > 1:
+            es.many_esm = True
+        if es.emp_id == TEMPORARY_EMP_ID:
+            rec.temp_emp_id = True
     earliest = None
     for d in rec.deliveries:
         s = d.learn_start_date
@@ -413,11 +488,20 @@ def _finish_learner(rec: Learner) -> None:
             d.fm36 = True
         elif fm == 25 or fm == 82:
             rec.fm1619 = True
+            if fm == 25:
+                d.fm25 = True
+        elif fm == 81:
+            d.fm81 = True
+        elif fm == 99 or fm == 10:
+            rec.community_or_non_funded = True
+            if fm == 99:
+                d.fm99 = True
         if fm in _ADULT_FMS:
             d.adult_fm = True
         if fm in _SOF_ADULT_FMS:
             d.sof_adult_fm = True
-        if d.comp_status == 3:
+        comp = d.comp_status
+        if comp == 3:
             d.withdrawn = True
         aim_type = d.aim_type
         if aim_type == 1:
@@ -428,8 +512,34 @@ def _finish_learner(rec: Learner) -> None:
         if prog_type in APPRENTICESHIP_PROG_TYPES:
             d.is_apprenticeship = d.apprenticeship = rec.any_apprenticeship = True
             d.is_standard = prog_type == 25
+        if prog_type != 25:
+            d.not_standard = True
+            if prog_type == 24:
+                d.traineeship = rec.any_traineeship = True
+        std = d.std_code
+        if (
+            fm not in FUND_MODELS
+            or aim_type not in (1, 3, 4)
+            or comp not in COMP_STATUSES
+            or (comp != 1 and d.learn_act_end_date is None)
+            or (prog_type is None and aim_type in (1, 3))
+            or (prog_type is not None and prog_type not in PROG_TYPES_2526)
+            or (prog_type == 25 and std is None)
+            or (std is not None and prog_type != 25)
+        ):
+            d.odd_codes = True
+        if d.prov_spec:
+            d.has_prov_spec = True
         if d.app_fin:
             d.has_app_fin = True
+            for r in d.app_fin:
+                if r.type == "TNP":
+                    if r.code == 3:
+                        d.fin_tnp3 = True
+                    elif r.code == 4:
+                        d.fin_tnp4 = True
+                elif r.type == "PMR":
+                    d.fin_pmr = True
         if d.fams:
             d.has_fams = True
             del_fam_types = d.fam_types
@@ -441,4 +551,20 @@ def _finish_learner(rec: Learner) -> None:
                         del_fam_types[kind] = [df]
                     else:
                         found.append(df)
+            sof = del_fam_types.get("SOF")
+            if sof is None:
+                d.no_sof = True
+            elif any(f.code != "105" for f in sof):
+                d.sof_not_105 = True
+            if "LDM" in del_fam_types:
+                d.fam_ldm = True
+            if "EEF" in del_fam_types:
+                d.fam_eef = True
+        else:
+            d.no_sof = d.sof_not_105 = True
     rec.earliest_start = earliest
+    if dob is not None and earliest is not None:
+        if dob >= earliest:
+            rec.born_after_start = True
+        if _age(dob, earliest) < 17:
+            rec.under_17_at_start = True

@@ -48,10 +48,15 @@ class Context:
     # Derived once: 1 January in the year (ULN rules) and 31 August before it (ages).
     january_first: date = field(init=False)
     august_31: date = field(init=False)
+    # Starts no date rule minds: from 10 years before the year to its end.
+    plausible_starts: tuple[date, date] = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "january_first", date(self.year_start.year + 1, 1, 1))
-        object.__setattr__(self, "august_31", date(self.year_start.year, 8, 31))
+        start = self.year_start
+        object.__setattr__(self, "january_first", date(start.year + 1, 1, 1))
+        object.__setattr__(self, "august_31", date(start.year, 8, 31))
+        ten_before = date(start.year - 10, start.month, min(start.day, 28))
+        object.__setattr__(self, "plausible_starts", (ten_before, self.year_end))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,13 +138,18 @@ class _Scope:
         ] = {}
         self._ready = True
 
-    def for_object(self, obj: Any, rec: Any) -> list[tuple[Callable[..., bool], Rule]]:
+    def outer_key(self, rec: Any) -> tuple[bool, ...]:
+        """Which of the learner attributes this scope's rules need are present: once per
+        learner, shared by its statuses or aims."""
         if not self._ready:
             self._prepare()
-        key = (
-            tuple(map(operator.is_not, self._own(obj), self._own_nones)),
-            tuple(map(operator.is_not, self._outer(rec), self._outer_nones)),
-        )
+        return tuple(map(operator.is_not, self._outer(rec), self._outer_nones))
+
+    def for_object(
+        self, obj: Any, outer: tuple[bool, ...]
+    ) -> list[tuple[Callable[..., bool], Rule]]:
+        """The rules that can fail for this object (`outer`: from outer_key)."""
+        key = (tuple(map(operator.is_not, self._own(obj), self._own_nones)), outer)
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = [(r.check, r) for r in self.rules if self._applies(r, key)]
@@ -226,17 +236,29 @@ def check_record(rec: Learner, context: Context) -> list[Failure]:
     """Every rule over one parsed learner: the failures, learner rules first."""
     failures: list[Failure] = []
     lrn = rec.learn_ref_number
-    for check, rule in _LEARNER.for_object(rec, rec):
+    for check, rule in _LEARNER.for_object(rec, _LEARNER.outer_key(rec)):
         if check(rec, context):
             failures.append(Failure(rule.rule_id, rule.severity, rule.field, rule.message, lrn))
     employment_rules = _EMPLOYMENT.for_object
+    outer = _EMPLOYMENT.outer_key(rec)
     for es in rec.employment:
-        for check, rule in employment_rules(es, rec):
+        for check, rule in employment_rules(es, outer):
             if check(es, rec, context):
                 failures.append(Failure(rule.rule_id, rule.severity, rule.field, rule.message, lrn))
     delivery_rules = _DELIVERY.for_object
+    outer = _DELIVERY.outer_key(rec)
+    earliest_ok, latest_ok = context.plausible_starts
     for d in rec.deliveries:
-        for check, rule in delivery_rules(d, rec):
+        # The date screen needs the year, so it is set here: True when one of the start or
+        # planned end date rules may fail.
+        s, p = d.learn_start_date, d.learn_plan_end_date
+        if (
+            s is not None
+            and p is not None
+            and (s < earliest_ok or s > latest_ok or p < s or p.year - s.year >= 10)
+        ):
+            d.odd_dates = True
+        for check, rule in delivery_rules(d, outer):
             if check(d, rec, context):
                 failures.append(
                     Failure(
