@@ -28,7 +28,10 @@ FROM_CLASS = frozenset(
     LearnDelFAMDateTo_03 LearnDelFAMDateTo_05 EPAOrgID_02 EPAOrgID_03 StdCode_02 StdCode_03
     LearnStartDate_02 LearnStartDate_03 LearnStartDate_05 LearnStartDate_12 LearnStartDate_13
     OrigLearnStartDate_01 OrigLearnStartDate_02 OrigLearnStartDate_03 AimType_05
-    LearnPlanEndDate_03
+    LearnPlanEndDate_03 LLDDHealthProb_01 LLDDHealthProb_04 LLDDHealthProb_06
+    LLDDHealthProb_07 LearnFAMType_01 LearnFAMType_09 LearnFAMType_10 LearnFAMType_11
+    PlanLearnHours_01 PlanLearnHours_02 PlanLearnHours_03 PlanLearnHours_04 PlanEEPHours_01
+    MathGrade_01 MathGrade_03
     """.split()
 )
 

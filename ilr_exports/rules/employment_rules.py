@@ -36,18 +36,6 @@ _NOT_EMPLOYED = frozenset({11, 12})
 
 
 @employment_rule(
-    "EmpStat_10",
-    E,
-    "LearnerEmploymentStatus.EmpStat",
-    "The employment status is not one of 10 (employed), 11 (looking for work), 12 (not "
-    "looking) or 98 (not known).",
-    needs=("odd_emp_stat",),
-)
-def emp_stat_10(es: EmploymentStatus, rec: Learner, ctx: Context) -> bool:
-    return es.emp_stat not in EMP_STATS
-
-
-@employment_rule(
     "DateEmpStatApp_01",
     E,
     "LearnerEmploymentStatus.DateEmpStatApp",

@@ -24,51 +24,15 @@ from ilr_exports.rules.derived import (
     in_custody,
     is_levy,
 )
-from ilr_exports.rules.records import Delivery, Learner
+from ilr_exports.rules.records import ETHNICITIES, Delivery, Learner
 from ilr_exports.rules.registry import Context, E, W, learner_rule
 
 _LRN = re.compile(r"^[A-Za-z0-9 ]{1,12}$")
 _NINO = re.compile(r"^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D ]?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TEL = re.compile(r"^[0-9]+$")
-_NAME_BAD = re.compile(r"[0-9\r\n\t|\"!?;:@#$%^&*()_+={}\[\]<>~]")
-_GRADES = frozenset(
-    {"A*", "A", "B", "C", "D", "E", "F", "G", "U", "N", "NONE"}
-    | {str(n) for n in range(1, 10)}
-    | {
-        "9-9",
-        "9-8",
-        "8-8",
-        "8-7",
-        "7-7",
-        "7-6",
-        "6-6",
-        "6-5",
-        "5-5",
-        "5-4",
-        "4-4",
-        "4-3",
-        "3-3",
-        "3-2",
-        "2-2",
-        "2-1",
-        "1-1",
-        "AA",
-        "AB",
-        "BB",
-        "BC",
-        "CC",
-        "CD",
-        "DD",
-        "DE",
-        "EE",
-        "EF",
-        "FF",
-        "FG",
-        "GG",
-    }
-)
-ETHNICITIES = frozenset(range(31, 48)) | {98, 99}
+# GCSE grades at level 1 or below (letter grades D-G, U, N; 9-1 grades 3-1; double awards).
+LEVEL_1_AND_LOWER = frozenset("D DD DE E EE EF F FF FG G GG N U 3 2 1 3-3 3-2 2-2 2-1 1-1".split())
 LLDD_CATS = frozenset(
     {4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 93, 94, 95, 96, 97, 98, 99}
 )
@@ -87,7 +51,7 @@ LEARN_FAM_CODES: dict[str, frozenset[int]] = {
     "PPE": frozenset({1, 2, 3}),
 }
 # Types a learner may hold once only (LearnFAMType_09 and _14-_16).
-_ONCE = ("HNS", "EHC", "DLA", "SEN", "FME", "MCF", "ECF", "PPE")
+_ONCE = ("HNS", "EHC", "DLA", "SEN", "MCF", "ECF", "FME")
 PRIOR_LEVELS = frozenset({1, 2, 3, 4, 5, 10, 11, 12, 13, 9, 7, 97, 98, 99})
 _FM_NEEDING_ID = frozenset({FM_1619, FM_OTHER_1619, FM_ADULT, FM_APPS, FM_ESF, FM_OTHER_ADULT})
 _ULN_03_FMS = frozenset({FM_1619, FM_OTHER_1619, FM_ADULT, FM_APPS, FM_OTHER_ADULT, FM_ESF})
@@ -444,18 +408,50 @@ def lldd_health_prob_01(rec: Learner, ctx: Context) -> bool:
     needs=("lldd_yes",),
 )
 def lldd_health_prob_06(rec: Learner, ctx: Context) -> bool:
-    return rec.lldd_health_prob == 1 and not rec.lldd and bool(rec.deliveries)
+    if rec.lldd or not rec.deliveries:
+        return False
+    if any(
+        d.fund_model == FM_COMMUNITY or (d.fund_model == FM_NON_FUNDED and d.has_fam("SOF", "108"))
+        for d in rec.deliveries
+    ):
+        return False
+    dob, start = rec.date_of_birth, rec.earliest_start
+    return not (dob is not None and start is not None and age_on(dob, start) >= 25)
+
+
+@learner_rule(
+    "LLDDHealthProb_04",
+    E,
+    "LLDDHealthProb",
+    "LLDD and health problem categories are returned although the learner's answer is 2 "
+    "(no learning difficulty, disability or health problem).",
+    needs=("has_lldd",),
+)
+def lldd_health_prob_04(rec: Learner, ctx: Context) -> bool:
+    return rec.lldd_health_prob == 2
 
 
 @learner_rule(
     "LLDDHealthProb_07",
     E,
     "LLDDHealthProb",
-    "LLDD and health problem categories are returned although the learner's answer is not 1 (yes).",
-    needs=("has_lldd",),
+    "A learner under 25 on non-funded or community learning aims with more than 10 planned "
+    "hours has a learning difficulty (LLDDHealthProb 1) but no category is returned.",
+    needs=("lldd_yes", "plan_learn_hours"),
 )
 def lldd_health_prob_07(rec: Learner, ctx: Context) -> bool:
-    return rec.lldd_health_prob in (2, 9) and bool(rec.lldd)
+    if rec.plan_learn_hours <= 10 or rec.lldd or not rec.deliveries:  # type: ignore[operator]
+        return False
+    if any(d.fund_model not in (FM_NON_FUNDED, FM_COMMUNITY) for d in rec.deliveries):
+        return False
+    dob, start = rec.date_of_birth, rec.earliest_start
+    if dob is None or start is None or age_on(dob, start) >= 25:
+        return False
+    return not any(
+        d.fund_model == FM_NON_FUNDED
+        and any(not (f.type == "SOF" and f.code == "108") for f in d.fams)
+        for d in rec.deliveries
+    )
 
 
 @learner_rule(
@@ -711,8 +707,8 @@ def learn_fam_type_01(rec: Learner, ctx: Context) -> bool:
     "LearnFAMType_09",
     E,
     "LearnerFAM.LearnFAMType",
-    "A learner FAM type that may be returned once (such as HNS, EHC, DLA, SEN, FME, MCF, "
-    "ECF, PPE) is returned more than once.",
+    "A learner FAM type that may be returned once (HNS, EHC, DLA, SEN, MCF, ECF or FME) is "
+    "returned more than once.",
     needs=("has_fams",),
 )
 def learn_fam_type_09(rec: Learner, ctx: Context) -> bool:
@@ -724,45 +720,24 @@ def learn_fam_type_09(rec: Learner, ctx: Context) -> bool:
     "LearnFAMType_10",
     E,
     "LearnerFAM.LearnFAMType",
-    "The same learner support reason (LSR) code is returned more than once.",
+    "More than four learner support reason (LSR) records are returned.",
     needs=("has_fams",),
 )
 def learn_fam_type_10(rec: Learner, ctx: Context) -> bool:
-    codes = [f.code for f in rec.fam_types.get("LSR", ())]
-    return len(codes) != len(set(codes))
+    return len(rec.fam_types.get("LSR", ())) > 4
 
 
 @learner_rule(
     "LearnFAMType_11",
     E,
     "LearnerFAM.LearnFAMType",
-    "More than four learner support reason (LSR) records are returned.",
+    "More than two national learner monitoring (NLM) or 16-19 disadvantage funding (EDF) "
+    "records are returned.",
     needs=("has_fams",),
 )
 def learn_fam_type_11(rec: Learner, ctx: Context) -> bool:
-    return len(rec.fam_types.get("LSR", ())) > 4
-
-
-@learner_rule(
-    "LearnFAMType_12",
-    E,
-    "LearnerFAM.LearnFAMType",
-    "More than two national learner monitoring (NLM) records are returned.",
-    needs=("has_fams",),
-)
-def learn_fam_type_12(rec: Learner, ctx: Context) -> bool:
-    return len(rec.fam_types.get("NLM", ())) > 2
-
-
-@learner_rule(
-    "LearnFAMType_13",
-    E,
-    "LearnerFAM.LearnFAMType",
-    "More than two eligibility for 16-19 disadvantage funding (EDF) records are returned.",
-    needs=("has_fams",),
-)
-def learn_fam_type_13(rec: Learner, ctx: Context) -> bool:
-    return len(rec.fam_types.get("EDF", ())) > 2
+    types = rec.fam_types
+    return len(types.get("NLM", ())) > 2 or len(types.get("EDF", ())) > 2
 
 
 @learner_rule(
@@ -819,16 +794,25 @@ def als_cost_02(rec: Learner, ctx: Context) -> bool:
     return rec.als_cost is not None and not rec.has_fam("HNS")
 
 
+def _t_level(d: Delivery) -> bool:
+    return d.fund_model == FM_1619 and d.prog_type in (30, 31)
+
+
 @learner_rule(
     "PlanLearnHours_01",
     E,
     "PlanLearnHours",
-    "Planned learning hours are missing for a learner on a 16-19 (FundModel 25/82) aim.",
-    needs=("fm1619",),
+    "Planned learning hours are missing (they are needed unless every aim has ended, or the "
+    "aims are apprenticeships, ESF or T Levels).",
 )
 def plan_learn_hours_01(rec: Learner, ctx: Context) -> bool:
-    return rec.plan_learn_hours is None and any(
-        d.fund_model in (FM_1619, FM_OTHER_1619) for d in rec.deliveries
+    if rec.plan_learn_hours is not None or not rec.deliveries:
+        return False
+    if all(d.learn_act_end_date is not None for d in rec.deliveries):
+        return False
+    return any(
+        d.fund_model != FM_ESF and not d.is_apprenticeship and not _t_level(d)
+        for d in rec.deliveries
     )
 
 
@@ -836,50 +820,58 @@ def plan_learn_hours_01(rec: Learner, ctx: Context) -> bool:
     "PlanLearnHours_02",
     E,
     "PlanLearnHours",
-    "Planned learning and employability hours together must be more than zero.",
-    needs=("fm1619", "plan_learn_hours"),
+    "Planned learning hours must not be zero.",
+    needs=("plan_learn_hours",),
 )
 def plan_learn_hours_02(rec: Learner, ctx: Context) -> bool:
-    return (
-        rec.plan_learn_hours is not None
-        and (rec.plan_learn_hours + (rec.plan_eep_hours or 0)) == 0
-        and any(d.fund_model in (FM_1619, FM_OTHER_1619) for d in rec.deliveries)
+    return rec.plan_learn_hours == 0 and any(
+        d.fund_model in (10, 25, 82, 35, 36, 81, 99) and not _t_level(d) for d in rec.deliveries
     )
 
 
 @learner_rule(
     "PlanLearnHours_03",
-    W,
+    E,
     "PlanLearnHours",
-    "Planned learning and employability hours together are more than 1,000: check them.",
-    needs=("fm1619",),
+    "Planned learning and employability hours together must be more than zero for a 16-19 "
+    "funded learner.",
+    needs=("plan_learn_hours", "fm1619"),
 )
 def plan_learn_hours_03(rec: Learner, ctx: Context) -> bool:
     total = (rec.plan_learn_hours or 0) + (rec.plan_eep_hours or 0)
-    return total > 1000 and any(d.fund_model in (FM_1619, FM_OTHER_1619) for d in rec.deliveries)
+    return total == 0 and any(d.fund_model == FM_1619 and not _t_level(d) for d in rec.deliveries)
 
 
 @learner_rule(
     "PlanLearnHours_04",
-    E,
+    W,
     "PlanLearnHours",
-    "Planned learning and employability hours together are more than 4,000.",
+    "Planned learning and employability hours together are more than 1,000: check them.",
     needs=("has_hours",),
 )
 def plan_learn_hours_04(rec: Learner, ctx: Context) -> bool:
-    return (rec.plan_learn_hours or 0) + (rec.plan_eep_hours or 0) > 4000
+    total = (rec.plan_learn_hours or 0) + (rec.plan_eep_hours or 0)
+    return total > 1000 and any(
+        d.fund_model != FM_OTHER_1619 and not (d.fund_model == FM_1619 and d.prog_type == 31)
+        for d in rec.deliveries
+    )
 
 
 @learner_rule(
     "PlanEEPHours_01",
     E,
     "PlanEEPHours",
-    "Planned employability hours are missing for a learner on a 16-19 (FundModel 25/82) aim.",
+    "Planned employability hours are missing for a learner on a 16-19 (FundModel 25) aim.",
     needs=("fm1619",),
 )
 def plan_eep_hours_01(rec: Learner, ctx: Context) -> bool:
-    return rec.plan_eep_hours is None and any(
-        d.fund_model in (FM_1619, FM_OTHER_1619) for d in rec.deliveries
+    if rec.plan_eep_hours is not None:
+        return False
+    if all(d.learn_act_end_date is not None for d in rec.deliveries):
+        return False
+    return any(
+        d.fund_model == FM_1619 and not d.is_apprenticeship and d.prog_type != 31
+        for d in rec.deliveries
     )
 
 
@@ -891,18 +883,18 @@ def plan_eep_hours_01(rec: Learner, ctx: Context) -> bool:
     needs=("fm1619",),
 )
 def math_grade_01(rec: Learner, ctx: Context) -> bool:
-    return rec.math_grade is None and any(d.fund_model == FM_1619 for d in rec.deliveries)
+    return blank(rec.math_grade) and any(d.fund_model == FM_1619 for d in rec.deliveries)
 
 
 @learner_rule(
     "MathGrade_03",
     E,
     "MathGrade",
-    "The maths GCSE grade is not one of the ILR's grades.",
+    "A maths GCSE grade at level 1 or below needs the 16-19 disadvantage funding monitoring EDF 1.",
     needs=("math_grade",),
 )
 def math_grade_03(rec: Learner, ctx: Context) -> bool:
-    return rec.math_grade is not None and rec.math_grade not in _GRADES
+    return rec.math_grade.upper() in LEVEL_1_AND_LOWER and not rec.has_fam("EDF", 1)  # type: ignore[union-attr]
 
 
 @learner_rule(
@@ -913,18 +905,19 @@ def math_grade_03(rec: Learner, ctx: Context) -> bool:
     needs=("fm1619",),
 )
 def eng_grade_01(rec: Learner, ctx: Context) -> bool:
-    return rec.eng_grade is None and any(d.fund_model == FM_1619 for d in rec.deliveries)
+    return blank(rec.eng_grade) and any(d.fund_model == FM_1619 for d in rec.deliveries)
 
 
 @learner_rule(
     "EngGrade_03",
     E,
     "EngGrade",
-    "The English GCSE grade is not one of the ILR's grades.",
+    "An English GCSE grade at level 1 or below needs the 16-19 disadvantage funding "
+    "monitoring EDF 2.",
     needs=("eng_grade",),
 )
 def eng_grade_03(rec: Learner, ctx: Context) -> bool:
-    return rec.eng_grade is not None and rec.eng_grade not in _GRADES
+    return rec.eng_grade.upper() in LEVEL_1_AND_LOWER and not rec.has_fam("EDF", 2)  # type: ignore[union-attr]
 
 
 @learner_rule(

@@ -164,8 +164,6 @@ case(
 case("Sex_01", learner(Sex="X"), learner(Sex="M"))
 case("Ethnicity_01", learner(Ethnicity=30), learner(Ethnicity=99))
 case("LLDDHealthProb_01", learner(LLDDHealthProb=3), learner(LLDDHealthProb=9))
-case("LLDDHealthProb_06", learner(LLDDHealthProb=1), lldd((4, 1)))
-case("LLDDHealthProb_07", do(lldd((4, 1)), learner(LLDDHealthProb=2)), lldd((4, 1)))
 case("LLDDCat_01", lldd((3, 1)), lldd((4, 1)))
 case("LLDDCat_02", lldd((4, 1), (4, None)), lldd((4, 1), (5, None)))
 case("PrimaryLLDD_01", lldd((4, 2)), lldd((4, 1)))
@@ -197,45 +195,12 @@ case(
 )
 case("LearnFAMType_01", lfams(("HNS", 2)), lfams(("HNS", 1)))
 case("LearnFAMType_09", lfams(("EHC", 1), ("EHC", 1)), lfams(("EHC", 1), ("HNS", 1)))
-case("LearnFAMType_10", lfams(("LSR", 36), ("LSR", 36)), lfams(("LSR", 36), ("LSR", 55)))
-case(
-    "LearnFAMType_11",
-    lfams(("LSR", 36), ("LSR", 55), ("LSR", 56), ("LSR", 57), ("LSR", 58)),
-    lfams(("LSR", 36), ("LSR", 55), ("LSR", 56), ("LSR", 57)),
-)
-case(
-    "LearnFAMType_12", lfams(("NLM", 17), ("NLM", 18), ("NLM", 17)), lfams(("NLM", 17), ("NLM", 18))
-)
-case("LearnFAMType_13", lfams(("EDF", 1), ("EDF", 2), ("EDF", 1)), lfams(("EDF", 1), ("EDF", 2)))
 case("LearnFAMType_14", lfams(("HNS", 1)), do(FM25, lfams(("HNS", 1))))
 case("LearnFAMType_16", do(FM25, lfams(("EHC", 1))), do(FM25, lfams(("EHC", 1), ("HNS", 1))))
 case("Accom_01", learner(Accom=1), learner(Accom=5))
 case("ALSCost_02", learner(ALSCost=100), do(learner(ALSCost=100), lfams(("HNS", 1))))
-case("PlanLearnHours_01", FM25, do(FM25, learner(PlanLearnHours=540)))
-case(
-    "PlanLearnHours_02",
-    do(FM25, learner(PlanLearnHours=0, PlanEEPHours=0)),
-    do(FM25, learner(PlanLearnHours=0, PlanEEPHours=10)),
-)
-case(
-    "PlanLearnHours_03",
-    do(FM25, learner(PlanLearnHours=900, PlanEEPHours=101)),
-    do(FM25, learner(PlanLearnHours=900, PlanEEPHours=100)),
-)
-case(
-    "PlanLearnHours_04",
-    learner(PlanLearnHours=4000, PlanEEPHours=1),
-    learner(PlanLearnHours=4000, PlanEEPHours=0),
-)
-case(
-    "PlanEEPHours_01",
-    do(FM25, learner(PlanLearnHours=540)),
-    do(FM25, learner(PlanLearnHours=540, PlanEEPHours=0)),
-)
 case("MathGrade_01", FM25, do(FM25, learner(MathGrade="4")))
-case("MathGrade_03", learner(MathGrade="Z"), learner(MathGrade="NONE"))
 case("EngGrade_01", FM25, do(FM25, learner(EngGrade="9-8")))
-case("EngGrade_03", learner(EngGrade="10"), learner(EngGrade="A*"))
 case("CampId_01", learner(CampId="1234"), learner(CampId="AB123456"))
 case(
     "ProvSpecLearnMonOccur_01",
@@ -253,7 +218,6 @@ case(
 )
 
 # --- Employment status ------------------------------------------------------------------
-case("EmpStat_10", emp(1, EmpStat=13), emp(1, EmpStat=98))
 case("DateEmpStatApp_01", emp(1, DateEmpStatApp="2026-08-01"), emp(1, DateEmpStatApp="2026-07-31"))
 case("DateEmpStatApp_02", emp(0, DateEmpStatApp="2004-03-15"), emp(0, DateEmpStatApp="2004-03-16"))
 case("EmpStat_02", emp(1, DateEmpStatApp="2025-03-01"), emp(1, DateEmpStatApp="2025-03-02"))
@@ -540,3 +504,51 @@ case(
         },
     ),
 )
+
+# --- Corrected from the rule classes -------------------------------------------------------
+case(
+    "LearnFAMType_10",
+    lfams(("LSR", 36), ("LSR", 55), ("LSR", 56), ("LSR", 57), ("LSR", 58)),
+    lfams(("LSR", 36), ("LSR", 55), ("LSR", 56), ("LSR", 57)),
+)
+case(
+    "LearnFAMType_11",
+    lfams(("NLM", 17), ("NLM", 18), ("NLM", 17)),
+    lfams(("NLM", 17), ("EDF", 1), ("EDF", 2)),
+)
+case(
+    "LLDDHealthProb_04",
+    do(lldd((4, 1)), learner(LLDDHealthProb=2)),
+    do(lldd((4, 1)), learner(LLDDHealthProb=9)),
+)
+case(
+    "LLDDHealthProb_06",
+    learner(LLDDHealthProb=1),
+    do(learner(LLDDHealthProb=1, DateOfBirth="1990-01-01")),
+)
+NON_FUNDED_YOUNG = do(
+    adult,
+    aim(0, FundModel=99),
+    fams(0, fam("SOF", 108)),
+    learner(LLDDHealthProb=1, PlanLearnHours=11, DateOfBirth="2004-03-15"),
+)
+case("LLDDHealthProb_07", NON_FUNDED_YOUNG, do(NON_FUNDED_YOUNG, learner(PlanLearnHours=10)))
+case("PlanLearnHours_01", adult, do(adult, learner(PlanLearnHours=300)))
+case("PlanLearnHours_02", learner(PlanLearnHours=0), learner(PlanLearnHours=1))
+case(
+    "PlanLearnHours_03",
+    do(FM25, learner(PlanLearnHours=0, PlanEEPHours=0)),
+    do(FM25, learner(PlanLearnHours=0, PlanEEPHours=10)),
+)
+case(
+    "PlanLearnHours_04",
+    learner(PlanLearnHours=900, PlanEEPHours=101),
+    learner(PlanLearnHours=900, PlanEEPHours=100),
+)
+case(
+    "PlanEEPHours_01",
+    do(FM25, learner(PlanLearnHours=540)),
+    do(FM25, learner(PlanLearnHours=540, PlanEEPHours=0)),
+)
+case("MathGrade_03", learner(MathGrade="3"), do(learner(MathGrade="3"), lfams(("EDF", 1))))
+case("EngGrade_03", learner(EngGrade="D"), learner(EngGrade="4"))
