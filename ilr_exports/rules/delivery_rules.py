@@ -107,14 +107,16 @@ def uln_10(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "ULN_11",
     W,
     "ULN",
-    "A HEFCE-funded aim (SOF 1) has the temporary ULN 9999999999: the real ULN is needed "
-    "within 60 days of the start.",
+    "A HEFCE-funded aim (SOF 1) of five days or more still has the temporary ULN "
+    "9999999999 more than 60 days after its start (learners in custody excepted).",
     guard="fams",
     needs=("learner.temp_uln",),
 )
 def uln_11(d: Delivery, rec: Learner, ctx: Context) -> bool:
+    if any(in_custody(x) for x in rec.deliveries):
+        return False
     days = _he_temp_uln(d, rec, ctx)
-    return days is not None and days <= 60
+    return days is not None and days > 60
 
 
 # --- Aim identity ------------------------------------------------------------------------

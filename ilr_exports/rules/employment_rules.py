@@ -327,3 +327,106 @@ def esm_type_12(es: EmploymentStatus, rec: Learner, ctx: Context) -> bool:
         and es.date_applies >= date(2013, 8, 1)
         and (es.esm("SEI") is not None or es.esm("EII") is not None)
     )
+
+
+@employment_rule(
+    "EmpStat_05",
+    E,
+    "LearnerEmploymentStatus.EmpStat",
+    "The employment status is not one of 10 (employed), 11 (looking for work), 12 (not "
+    "looking) or 98 (not known).",
+    needs=("odd_emp_stat",),
+)
+def emp_stat_05(es: EmploymentStatus, rec: Learner, ctx: Context) -> bool:
+    return es.emp_stat not in EMP_STATS
+
+
+def _hours(rec: Learner) -> int:
+    return (rec.plan_learn_hours or 0) + (rec.plan_eep_hours or 0)
+
+
+def _status_on_1619_start(d: Delivery, rec: Learner, start_from: date, start_to: date) -> bool:
+    s = d.learn_start_date
+    return (
+        d.fund_model in (25, 82)
+        and s is not None
+        and start_from <= s <= start_to
+        and _hours(rec) < 540
+        and rec.employment_on(s) is None
+    )
+
+
+@delivery_rule(
+    "EmpStat_06",
+    E,
+    "LearnerEmploymentStatus.DateEmpStatApp",
+    "A part-time (under 540 hours) 16-19 learner who started in 2013-14 needs an employment "
+    "status on the start date.",
+)
+def emp_stat_06(d: Delivery, rec: Learner, ctx: Context) -> bool:
+    return d.prog_type != 24 and _status_on_1619_start(d, rec, date(2013, 8, 1), date(2014, 7, 31))
+
+
+@delivery_rule(
+    "EmpStat_07",
+    E,
+    "LearnerEmploymentStatus.DateEmpStatApp",
+    "A part-time (under 540 hours) 16-19 learner who started before 1 August 2013 needs an "
+    "employment status on the start date.",
+)
+def emp_stat_07(d: Delivery, rec: Learner, ctx: Context) -> bool:
+    return _status_on_1619_start(d, rec, date.min, date(2013, 7, 31))
+
+
+@delivery_rule(
+    "EmpStat_09",
+    E,
+    "LearnerEmploymentStatus.DateEmpStatApp",
+    "An apprenticeship or traineeship programme needs an employment status dated before its "
+    "start date.",
+    guard="programme",
+    needs=("prog_type",),
+)
+def emp_stat_09(d: Delivery, rec: Learner, ctx: Context) -> bool:
+    s = d.learn_start_date
+    if s is None or s <= date(2014, 7, 31) or not (d.is_apprenticeship or d.prog_type == 24):
+        return False
+    return not any(es.date_applies is not None and es.date_applies < s for es in rec.employment)
+
+
+@delivery_rule(
+    "EmpStat_19",
+    E,
+    "EmploymentStatusMonitoring.ESMCode",
+    "A traineeship from 1 August 2018 for an employed learner needs an employment intensity "
+    "of 0-10 or 11-20 hours a week (EII 5 or 6).",
+    guard="programme",
+    needs=("traineeship",),
+)
+def emp_stat_19(d: Delivery, rec: Learner, ctx: Context) -> bool:
+    s = d.learn_start_date
+    if s is None or s < date(2018, 8, 1):
+        return False
+    es = rec.employment_on(s)
+    if es is None or es.emp_stat != EMPLOYED:
+        return False
+    return any(m.type == "EII" and m.code not in (5, 6) for m in es.monitoring)
+
+
+@employment_rule(
+    "ESMType_08",
+    E,
+    "EmploymentStatusMonitoring.ESMType",
+    "A status of not employed and looking for work (EmpStat 11) needs its length of "
+    "unemployment (LOU).",
+    needs=("not_employed",),
+)
+def esm_type_08(es: EmploymentStatus, rec: Learner, ctx: Context) -> bool:
+    if rec.fm1619:
+        return False
+    return (
+        es.emp_stat == 11
+        and es.date_applies is not None
+        and es.date_applies > date(2012, 7, 31)
+        and es.esm("LOU") is None
+    )

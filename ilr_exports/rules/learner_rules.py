@@ -596,37 +596,23 @@ def add_line1_03(rec: Learner, ctx: Context) -> bool:
 
 
 @learner_rule(
-    "Postcode_14",
+    "Postcode_15",
     E,
     "Postcode",
     "The postcode is not a valid UK postcode format (e.g. LS1 1UR, with one space); use "
     "ZZ99 9ZZ if not known.",
 )
-def postcode_14(rec: Learner, ctx: Context) -> bool:
+def postcode_15(rec: Learner, ctx: Context) -> bool:
     return rec.postcode is None or not POSTCODE.match(rec.postcode)
 
 
 @learner_rule(
-    "Postcode_15",
-    W,
-    "Postcode",
-    "The postcode is ZZ99 9ZZ (not known) for a learner on a funded aim: return the "
-    "learner's postcode when known.",
-    needs=("postcode_unknown",),
-)
-def postcode_15(rec: Learner, ctx: Context) -> bool:
-    return rec.postcode == "ZZ99 9ZZ" and any(
-        d.fund_model in _FM_NEEDING_ID for d in rec.deliveries
-    )
-
-
-@learner_rule(
-    "PostcodePrior_01",
+    "PostcodePrior_02",
     E,
     "PostcodePrior",
     "The postcode prior to enrolment is not a valid UK postcode format; use ZZ99 9ZZ if not known.",
 )
-def postcode_prior_01(rec: Learner, ctx: Context) -> bool:
+def postcode_prior_02(rec: Learner, ctx: Context) -> bool:
     return rec.postcode_prior is None or not POSTCODE.match(rec.postcode_prior)
 
 

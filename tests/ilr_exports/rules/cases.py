@@ -125,7 +125,7 @@ case(
 )
 HE = do(adult, learner(ULN=TEMP_ULN), aim(0, FundModel=99), fams(0, fam("SOF", 1)), AFTER_JAN)
 case("ULN_10", HE, do(HE, aim(0, LearnStartDate="2025-12-01")))
-case("ULN_11", do(HE, aim(0, LearnStartDate="2025-12-01")), HE)
+case("ULN_11", HE, do(HE, aim(0, LearnStartDate="2025-12-01")))
 case(
     "ULN_12",
     learner(ULN=TEMP_ULN),
@@ -175,9 +175,8 @@ case("NINumber_02", learner(NINumber="GB123456A"), learner(NINumber="GA123456A")
 case("Email_01", learner(Email="alex.example.org"), learner(Email="a@b.co"))
 case("TelNo_03", learner(TelNo="0113 000 0000"), learner(TelNo="441130000000"))
 case("AddLine1_03", learner(AddLine2="1 High Street"), learner(AddLine1="1 High Street"))
-case("Postcode_14", learner(Postcode="LS11UR"), learner(Postcode="ZZ99 9ZZ"))
-case("Postcode_15", learner(Postcode="ZZ99 9ZZ"), do(COMMUNITY, learner(Postcode="ZZ99 9ZZ")))
-case("PostcodePrior_01", learner(PostcodePrior="ls6 2ab"), learner(PostcodePrior="ZZ99 9ZZ"))
+case("Postcode_15", learner(Postcode="LS11UR"), learner(Postcode="ZZ99 9ZZ"))
+case("PostcodePrior_02", learner(PostcodePrior="ls6 2ab"), learner(PostcodePrior="ZZ99 9ZZ"))
 case("PriorAttain_01", learner(PriorAttain=[]), do(COMMUNITY, learner(PriorAttain=[])))
 case(
     "PriorAttain_02",
@@ -552,3 +551,31 @@ case(
 )
 case("MathGrade_03", learner(MathGrade="3"), do(learner(MathGrade="3"), lfams(("EDF", 1))))
 case("EngGrade_03", learner(EngGrade="D"), learner(EngGrade="4"))
+case("EmpStat_05", emp(1, EmpStat=13), emp(1, EmpStat=98))
+PART_TIME_1619 = do(FM25, learner(PlanLearnHours=500, LearnerEmploymentStatus=[]))
+case(
+    "EmpStat_06",
+    do(PART_TIME_1619, aim(0, LearnStartDate="2013-09-01", LearnPlanEndDate="2014-06-30")),
+    do(
+        PART_TIME_1619,
+        aim(0, LearnStartDate="2013-09-01", LearnPlanEndDate="2014-06-30"),
+        learner(PlanLearnHours=540),
+    ),
+)
+case(
+    "EmpStat_07",
+    do(PART_TIME_1619, aim(0, LearnStartDate="2013-07-31", LearnPlanEndDate="2014-06-30")),
+    do(PART_TIME_1619, aim(0, LearnStartDate="2013-08-01", LearnPlanEndDate="2014-06-30")),
+)
+case(
+    "EmpStat_09",
+    do(emp(0, DateEmpStatApp="2025-09-02"), emp(1, DateEmpStatApp="2025-09-01")),
+    do(emp(0, DateEmpStatApp="2025-09-02"), emp(1, DateEmpStatApp="2025-08-31")),
+)
+TRAINEE_2019 = do(
+    aim(0, ProgType=24, LearnStartDate="2019-01-10", LearnPlanEndDate="2019-06-30"),
+    emp(0, DateEmpStatApp="2018-01-01"),
+    emp(1, DateEmpStatApp="2018-12-01"),
+)
+case("EmpStat_19", TRAINEE_2019, do(TRAINEE_2019, esms(1, ("EII", 6), ("LOE", 1))))
+case("ESMType_08", esms(0, ("BSI", 4)), esms(0, ("LOU", 1)))
