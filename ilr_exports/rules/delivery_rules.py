@@ -1122,3 +1122,37 @@ def prov_spec_del_mon_occur_01(d: Delivery, rec: Learner, ctx: Context) -> bool:
         return False
     occ = [p.occur for p in d.prov_spec]
     return any(o not in ("A", "B", "C", "D") for o in occ) or len(occ) != len(set(occ))
+
+
+@delivery_rule(
+    "FundModel_03",
+    E,
+    "LearningDelivery.FundModel",
+    "Advanced learner loan monitoring (ADL) is only for non-funded aims (FundModel 99).",
+    guard="fams",
+)
+def fund_model_03(d: Delivery, rec: Learner, ctx: Context) -> bool:
+    return d.fund_model != FM_NON_FUNDED and d.has_fam("ADL")
+
+
+@delivery_rule(
+    "FundModel_04",
+    E,
+    "LearningDelivery.FundModel",
+    "An apprenticeship aim cannot be funded by 16-19 funding (FundModel 25 or 82).",
+    guard="apprenticeship",
+)
+def fund_model_04(d: Delivery, rec: Learner, ctx: Context) -> bool:
+    return d.fund_model in (FM_1619, FM_OTHER_1619)
+
+
+@delivery_rule(
+    "FundModel_06",
+    E,
+    "LearningDelivery.FundModel",
+    "An aim funded as an apprenticeship (FundModel 36) must be part of an apprenticeship "
+    "programme (ProgType 25).",
+    guard="fm36",
+)
+def fund_model_06(d: Delivery, rec: Learner, ctx: Context) -> bool:
+    return not d.is_apprenticeship

@@ -32,7 +32,8 @@ FROM_CLASS = frozenset(
     LLDDHealthProb_07 LearnFAMType_01 LearnFAMType_09 LearnFAMType_10 LearnFAMType_11
     PlanLearnHours_01 PlanLearnHours_02 PlanLearnHours_03 PlanLearnHours_04 PlanEEPHours_01
     MathGrade_01 MathGrade_03 ULN_11 Postcode_15 PostcodePrior_02 ALSCost_02 EmpStat_05
-    EmpStat_06 EmpStat_07 EmpStat_09 EmpStat_19 ESMType_08
+    EmpStat_06 EmpStat_07 EmpStat_09 EmpStat_19 ESMType_08 Accom_01 DateEmpStatApp_02
+    ESMType_01 FundModel_03 FundModel_04 FundModel_06
     """.split()
 )
 

@@ -49,14 +49,10 @@ def date_emp_stat_app_01(es: EmploymentStatus, rec: Learner, ctx: Context) -> bo
     "DateEmpStatApp_02",
     E,
     "LearnerEmploymentStatus.DateEmpStatApp",
-    "An employment status applies from a date before the learner was born.",
+    "An employment status applies from a date on or before 31 July 1990.",
 )
 def date_emp_stat_app_02(es: EmploymentStatus, rec: Learner, ctx: Context) -> bool:
-    return (
-        es.date_applies is not None
-        and rec.date_of_birth is not None
-        and es.date_applies <= rec.date_of_birth
-    )
+    return es.date_applies is not None and es.date_applies <= date(1990, 7, 31)
 
 
 @learner_rule(

@@ -907,18 +907,6 @@ def eng_grade_03(rec: Learner, ctx: Context) -> bool:
 
 
 @learner_rule(
-    "CampId_01",
-    E,
-    "CampId",
-    "The campus identifier must be 8 characters: two letters and six digits (e.g. AB123456).",
-    needs=("camp_id",),
-)
-def camp_id_01(rec: Learner, ctx: Context) -> bool:
-    c = rec.camp_id
-    return c is not None and not re.match(r"^[A-Z]{2}[0-9]{6}$", c)
-
-
-@learner_rule(
     "ProvSpecLearnMonOccur_01",
     E,
     "ProviderSpecLearnerMonitoring.ProvSpecLearnMonOccur",

@@ -200,7 +200,6 @@ case("Accom_01", learner(Accom=1), learner(Accom=5))
 case("ALSCost_02", learner(ALSCost=100), do(learner(ALSCost=100), lfams(("HNS", 1))))
 case("MathGrade_01", FM25, do(FM25, learner(MathGrade="4")))
 case("EngGrade_01", FM25, do(FM25, learner(EngGrade="9-8")))
-case("CampId_01", learner(CampId="1234"), learner(CampId="AB123456"))
 case(
     "ProvSpecLearnMonOccur_01",
     learner(
@@ -218,7 +217,7 @@ case(
 
 # --- Employment status ------------------------------------------------------------------
 case("DateEmpStatApp_01", emp(1, DateEmpStatApp="2026-08-01"), emp(1, DateEmpStatApp="2026-07-31"))
-case("DateEmpStatApp_02", emp(0, DateEmpStatApp="2004-03-15"), emp(0, DateEmpStatApp="2004-03-16"))
+case("DateEmpStatApp_02", emp(0, DateEmpStatApp="1990-07-31"), emp(0, DateEmpStatApp="1990-08-01"))
 case("EmpStat_02", emp(1, DateEmpStatApp="2025-03-01"), emp(1, DateEmpStatApp="2025-03-02"))
 case("EmpId_02", emp(1, EmpId=123456788), emp(1, EmpId=999999999))
 case(
@@ -579,3 +578,10 @@ TRAINEE_2019 = do(
 )
 case("EmpStat_19", TRAINEE_2019, do(TRAINEE_2019, esms(1, ("EII", 6), ("LOE", 1))))
 case("ESMType_08", esms(0, ("BSI", 4)), esms(0, ("LOU", 1)))
+case(
+    "FundModel_03",
+    fams(1, SOF, ACT, fam("ADL", 1)),
+    do(adult, aim(0, FundModel=99), fams(0, fam("ADL", 1))),
+)
+case("FundModel_04", aim(1, FundModel=25), aim(1, FundModel=36))
+case("FundModel_06", aim(1, ProgType=None, StdCode=None), aim(1, ProgType=25))
