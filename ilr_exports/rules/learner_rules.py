@@ -634,14 +634,14 @@ def prior_attain_01(rec: Learner, ctx: Context) -> bool:
 
 
 @learner_rule(
-    "PriorAttain_02",
+    "PriorAttain_03",
     E,
     "PriorAttain.PriorLevel",
     "A prior attainment level is not one of the ILR's codes.",
     note="2025-26: checked on each PriorAttain entity's PriorLevel.",
     needs=("has_prior",),
 )
-def prior_attain_02(rec: Learner, ctx: Context) -> bool:
+def prior_attain_03(rec: Learner, ctx: Context) -> bool:
     return any(p.level not in PRIOR_LEVELS for p in rec.prior_attain)
 
 
@@ -929,4 +929,25 @@ def prov_spec_learn_mon_occur_01(rec: Learner, ctx: Context) -> bool:
 def learner_he_02(rec: Learner, ctx: Context) -> bool:
     return bool(rec.has_learner_he) and not any(
         d.fund_model == FM_NON_FUNDED for d in rec.deliveries
+    )
+
+
+@learner_rule(
+    "PriorAttain_08",
+    E,
+    "PriorAttain.PriorLevel",
+    "A traineeship learner (adult skills) started from 1 August 2020 with prior attainment at "
+    "level 4 or above, or not known.",
+    note="2025-26: the PriorLevel of any PriorAttain entity.",
+    needs=("has_prior", "any_traineeship"),
+)
+def prior_attain_08(rec: Learner, ctx: Context) -> bool:
+    if not {p.level for p in rec.prior_attain} & {4, 5, 10, 11, 12, 13, 97, 98}:
+        return False
+    return any(
+        d.fund_model == FM_ADULT
+        and d.prog_type == 24
+        and d.learn_start_date is not None
+        and d.learn_start_date >= date(2020, 8, 1)
+        for d in rec.deliveries
     )

@@ -179,7 +179,7 @@ case("Postcode_15", learner(Postcode="LS11UR"), learner(Postcode="ZZ99 9ZZ"))
 case("PostcodePrior_02", learner(PostcodePrior="ls6 2ab"), learner(PostcodePrior="ZZ99 9ZZ"))
 case("PriorAttain_01", learner(PriorAttain=[]), do(COMMUNITY, learner(PriorAttain=[])))
 case(
-    "PriorAttain_02",
+    "PriorAttain_03",
     learner(PriorAttain=[{"PriorLevel": 6, "DateLevelApp": "2022-07-01"}]),
     learner(PriorAttain=[{"PriorLevel": 9, "DateLevelApp": "2022-07-01"}]),
 )
@@ -585,3 +585,12 @@ case(
 )
 case("FundModel_04", aim(1, FundModel=25), aim(1, FundModel=36))
 case("FundModel_06", aim(1, ProgType=None, StdCode=None), aim(1, ProgType=25))
+TRAINEE_2021 = do(
+    adult,
+    aim(0, AimType=1, ProgType=24, LearnStartDate="2021-09-01", LearnPlanEndDate="2022-03-01"),
+)
+case(
+    "PriorAttain_08",
+    do(TRAINEE_2021, learner(PriorAttain=[{"PriorLevel": 4, "DateLevelApp": "2020-07-01"}])),
+    TRAINEE_2021,
+)
