@@ -202,7 +202,6 @@ def prog_type_03(d: Delivery, rec: Learner, ctx: Context) -> bool:
     E,
     "LearningDelivery.StdCode",
     "An apprenticeship standard aim (ProgType 25) needs its standard code.",
-    note="2025-26: with frameworks gone, every ProgType 25 aim carries StdCode.",
     needs=(
         "apprenticeship",
         "odd_codes",

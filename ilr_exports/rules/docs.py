@@ -34,7 +34,8 @@ FROM_CLASS = frozenset(
     MathGrade_01 MathGrade_03 ULN_11 Postcode_15 PostcodePrior_02 ALSCost_02 EmpStat_05
     EmpStat_06 EmpStat_07 EmpStat_09 EmpStat_19 ESMType_08 Accom_01 DateEmpStatApp_02
     ESMType_01 FundModel_03 FundModel_04 FundModel_06 PriorAttain_03 PriorAttain_08 Sex_01
-    EmpId_02 EngGrade_03
+    EmpId_02 EngGrade_03 ProgType_03 WithdrawReason_03 LearnPlanEndDate_02 StdCode_01
+    GivenNames_04 Ethnicity_01 EngGrade_01
     """.split()
 )
 
