@@ -1155,3 +1155,30 @@ def fund_model_04(d: Delivery, rec: Learner, ctx: Context) -> bool:
 )
 def fund_model_06(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return not d.is_apprenticeship
+
+
+@delivery_rule(
+    "ProgType_06",
+    E,
+    "LearningDelivery.FundModel",
+    "An apprenticeship standard aim (ProgType 25) must be funded as an apprenticeship (36), "
+    "other adult (81) or not funded (99).",
+    guard="apprenticeship",
+)
+def prog_type_06(d: Delivery, rec: Learner, ctx: Context) -> bool:
+    return d.prog_type == PROG_STANDARD and d.fund_model not in (
+        FM_APPS,
+        FM_OTHER_ADULT,
+        FM_NON_FUNDED,
+    )
+
+
+@delivery_rule(
+    "ProgType_14",
+    E,
+    "LearningDelivery.LearnAimRef",
+    "The industry placement aim (ZWRKX002) cannot be part of a traineeship (ProgType 24).",
+    needs=("traineeship",),
+)
+def prog_type_14(d: Delivery, rec: Learner, ctx: Context) -> bool:
+    return d.learn_aim_ref == INDUSTRY_PLACEMENT_AIM

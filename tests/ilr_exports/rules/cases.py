@@ -594,3 +594,9 @@ case(
     do(TRAINEE_2021, learner(PriorAttain=[{"PriorLevel": 4, "DateLevelApp": "2020-07-01"}])),
     TRAINEE_2021,
 )
+case("ProgType_06", aim(1, FundModel=35), aim(1, FundModel=81))
+case(
+    "ProgType_14",
+    do(adult, aim(0, AimType=3, ProgType=24, LearnAimRef="ZWRKX002")),
+    do(adult, aim(0, AimType=3, ProgType=24, LearnAimRef="Z0001234")),
+)
