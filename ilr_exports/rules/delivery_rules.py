@@ -1182,3 +1182,28 @@ def prog_type_06(d: Delivery, rec: Learner, ctx: Context) -> bool:
 )
 def prog_type_14(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.learn_aim_ref == INDUSTRY_PLACEMENT_AIM
+
+
+@delivery_rule(
+    "OrigLearnStartDate_04",
+    E,
+    "LearningDelivery.OrigLearnStartDate",
+    "An original start date is only returned on a restart (LearnDelFAMType RES).",
+    needs=("orig_learn_start_date",),
+)
+def orig_learn_start_date_04(d: Delivery, rec: Learner, ctx: Context) -> bool:
+    return d.fund_model in (FM_ADULT, FM_APPS, FM_OTHER_ADULT, FM_NON_FUNDED) and not d.has_fam(
+        "RES"
+    )
+
+
+@delivery_rule(
+    "OrigLearnStartDate_09",
+    E,
+    "LearningDelivery.OrigLearnStartDate",
+    "An apprenticeship funded from 1 May 2017 (FundModel 36) cannot have an original start "
+    "date before 1 May 2017.",
+    needs=("orig_learn_start_date", "fm36"),
+)
+def orig_learn_start_date_09(d: Delivery, rec: Learner, ctx: Context) -> bool:
+    return d.orig_learn_start_date < date(2017, 5, 1)  # type: ignore[operator]

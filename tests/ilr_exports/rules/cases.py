@@ -600,3 +600,14 @@ case(
     do(adult, aim(0, AimType=3, ProgType=24, LearnAimRef="ZWRKX002")),
     do(adult, aim(0, AimType=3, ProgType=24, LearnAimRef="Z0001234")),
 )
+RESTART = fam("RES", 1)
+case(
+    "OrigLearnStartDate_04",
+    aim(1, OrigLearnStartDate="2024-09-01"),
+    do(aim(1, OrigLearnStartDate="2024-09-01"), fams(1, SOF, ACT, RESTART)),
+)
+case(
+    "OrigLearnStartDate_09",
+    do(aim(1, OrigLearnStartDate="2017-04-30"), fams(1, SOF, ACT, RESTART)),
+    do(aim(1, OrigLearnStartDate="2017-05-01"), fams(1, SOF, ACT, RESTART)),
+)
