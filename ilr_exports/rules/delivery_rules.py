@@ -19,6 +19,7 @@ from ilr_exports.rules.derived import (
     PROG_TLEVEL,
     PROG_TRAINEESHIP,
     TEMPORARY_ULN,
+    dd04_programme_start,
     in_custody,
 )
 from ilr_exports.rules.records import Delivery, Learner
@@ -1207,3 +1208,23 @@ def orig_learn_start_date_04(d: Delivery, rec: Learner, ctx: Context) -> bool:
 )
 def orig_learn_start_date_09(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.orig_learn_start_date < date(2017, 5, 1)  # type: ignore[operator]
+
+
+@delivery_rule(
+    "LearnStartDate_14",
+    E,
+    "LearningDelivery.StdCode",
+    "A component of an apprenticeship standard whose programme started after the standard "
+    "closed to new starts (LARS).",
+    note="The programme start (DD18) is found by ProgType and StdCode; uses picsweb's LARS "
+    "standards list.",
+    needs=("std_code", "apprenticeship"),
+)
+def learn_start_date_14(d: Delivery, rec: Learner, ctx: Context) -> bool:
+    if d.aim_type != 3 or d.prog_type != PROG_STANDARD or d.has_fam("RES"):
+        return False
+    std = ctx.lars_standard(d.std_code)  # type: ignore[arg-type]
+    if std is None or std.last_date_starts is None:
+        return False
+    start = dd04_programme_start(rec, d)
+    return start is not None and start > std.last_date_starts

@@ -611,3 +611,8 @@ case(
     do(aim(1, OrigLearnStartDate="2017-04-30"), fams(1, SOF, ACT, RESTART)),
     do(aim(1, OrigLearnStartDate="2017-05-01"), fams(1, SOF, ACT, RESTART)),
 )
+case(
+    "LearnStartDate_14",
+    do(*[aim(i, StdCode=99) for i in range(4)]),
+    do(*[aim(i, StdCode=99) for i in range(4)], *[fams(i, SOF, ACT, RESTART) for i in (1, 2, 3)]),
+)
