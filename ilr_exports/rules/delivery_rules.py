@@ -1228,3 +1228,42 @@ def learn_start_date_14(d: Delivery, rec: Learner, ctx: Context) -> bool:
         return False
     start = dd04_programme_start(rec, d)
     return start is not None and start > std.last_date_starts
+
+
+_ONCE_PER_AIM = ("SOF", "FFI", "EEF", "RES", "ADL", "ASL", "SPP", "FLN")
+
+
+@delivery_rule(
+    "LearnDelFAMType_18",
+    E,
+    "LearningDeliveryFAM.LearnDelFAMType",
+    "A funding and monitoring type that an aim may carry once (SOF, FFI, EEF, RES, ADL, ASL, "
+    "SPP or FLN) is returned more than once.",
+    guard="fams",
+)
+def learn_del_fam_type_18(d: Delivery, rec: Learner, ctx: Context) -> bool:
+    types = d.fam_types
+    return any(len(types.get(t, ())) > 1 for t in _ONCE_PER_AIM)
+
+
+@delivery_rule(
+    "LearnDelFAMType_22",
+    E,
+    "LearningDeliveryFAM.LearnDelFAMType",
+    "Full or co-funding monitoring (FFI) is only for adult skills or other adult aims "
+    "(FundModel 35 or 81).",
+    guard="fams",
+)
+def learn_del_fam_type_22(d: Delivery, rec: Learner, ctx: Context) -> bool:
+    return d.fund_model not in (FM_ADULT, FM_OTHER_ADULT) and d.has_fam("FFI")
+
+
+@delivery_rule(
+    "LearnDelFAMType_35",
+    E,
+    "LearningDeliveryFAM.LearnDelFAMType",
+    "Advanced learner loan monitoring (ADL) is only for non-funded aims (FundModel 99).",
+    guard="fams",
+)
+def learn_del_fam_type_35(d: Delivery, rec: Learner, ctx: Context) -> bool:
+    return d.fund_model != FM_NON_FUNDED and d.has_fam("ADL")

@@ -36,7 +36,8 @@ FROM_CLASS = frozenset(
     ESMType_01 FundModel_03 FundModel_04 FundModel_06 PriorAttain_03 PriorAttain_08 Sex_01
     EmpId_02 EngGrade_03 ProgType_03 WithdrawReason_03 LearnPlanEndDate_02 StdCode_01
     GivenNames_04 Ethnicity_01 EngGrade_01 ProgType_06 ProgType_14
-    OrigLearnStartDate_04 OrigLearnStartDate_09 LearnStartDate_14
+    OrigLearnStartDate_04 OrigLearnStartDate_09 LearnStartDate_14 LearnDelFAMType_18
+    LearnDelFAMType_22 LearnDelFAMType_35
     """.split()
 )
 

@@ -616,3 +616,10 @@ case(
     do(*[aim(i, StdCode=99) for i in range(4)]),
     do(*[aim(i, StdCode=99) for i in range(4)], *[fams(i, SOF, ACT, RESTART) for i in (1, 2, 3)]),
 )
+case("LearnDelFAMType_18", fams(1, SOF, SOF, ACT), fams(1, SOF, ACT, fam("ACT", 2, "2025-10-01")))
+case("LearnDelFAMType_22", fams(1, SOF, ACT, fam("FFI", 1)), do(adult, fams(0, SOF, fam("FFI", 1))))
+case(
+    "LearnDelFAMType_35",
+    fams(1, SOF, ACT, fam("ADL", 1)),
+    do(adult, aim(0, FundModel=99), fams(0, fam("ADL", 1))),
+)
