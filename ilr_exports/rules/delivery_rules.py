@@ -1130,6 +1130,7 @@ def prov_spec_del_mon_occur_01(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "LearningDelivery.FundModel",
     "Advanced learner loan monitoring (ADL) is only for non-funded aims (FundModel 99).",
     guard="fams",
+    needs=("fam_adl",),
 )
 def fund_model_03(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.fund_model != FM_NON_FUNDED and d.has_fam("ADL")
@@ -1240,6 +1241,7 @@ _ONCE_PER_AIM = ("SOF", "FFI", "EEF", "RES", "ADL", "ASL", "SPP", "FLN")
     "A funding and monitoring type that an aim may carry once (SOF, FFI, EEF, RES, ADL, ASL, "
     "SPP or FLN) is returned more than once.",
     guard="fams",
+    needs=("fam_repeat",),
 )
 def learn_del_fam_type_18(d: Delivery, rec: Learner, ctx: Context) -> bool:
     types = d.fam_types
@@ -1253,6 +1255,7 @@ def learn_del_fam_type_18(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "Full or co-funding monitoring (FFI) is only for adult skills or other adult aims "
     "(FundModel 35 or 81).",
     guard="fams",
+    needs=("fam_ffi",),
 )
 def learn_del_fam_type_22(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.fund_model not in (FM_ADULT, FM_OTHER_ADULT) and d.has_fam("FFI")
@@ -1264,6 +1267,7 @@ def learn_del_fam_type_22(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "LearningDeliveryFAM.LearnDelFAMType",
     "Advanced learner loan monitoring (ADL) is only for non-funded aims (FundModel 99).",
     guard="fams",
+    needs=("fam_adl",),
 )
 def learn_del_fam_type_35(d: Delivery, rec: Learner, ctx: Context) -> bool:
     return d.fund_model != FM_NON_FUNDED and d.has_fam("ADL")

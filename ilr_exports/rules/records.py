@@ -161,6 +161,9 @@ class Delivery:
     sof_not_105: bool | None = None  # no FAM at all, or a SOF other than 105
     fam_ldm: bool | None = None
     fam_eef: bool | None = None
+    fam_ffi: bool | None = None
+    fam_adl: bool | None = None
+    fam_repeat: bool | None = None  # some FAM type returned more than once
     has_prov_spec: bool | None = None
     fin_tnp3: bool | None = None
     fin_tnp4: bool | None = None
@@ -560,6 +563,12 @@ def _finish_learner(rec: Learner) -> None:
                 d.fam_ldm = True
             if "EEF" in del_fam_types:
                 d.fam_eef = True
+            if "FFI" in del_fam_types:
+                d.fam_ffi = True
+            if "ADL" in del_fam_types:
+                d.fam_adl = True
+            if len(del_fam_types) < len(d.fams):
+                d.fam_repeat = True
         else:
             d.no_sof = d.sof_not_105 = True
     rec.earliest_start = earliest
