@@ -15,7 +15,7 @@ from lxml import etree
 from ilr_exports.rules import all_rules, check_learner, parse_learner
 from ilr_exports.rules.derived import dd01_uln_valid, dd05_emp_id_valid
 from ilr_exports.rules.registry import RULES
-from tests.ilr_exports.rules.builder import NS, Change, Data, apprentice, build, context
+from tests.ilr_exports.rules.builder import Change, Data, apprentice, build, context
 from tests.ilr_exports.rules.cases import CASES
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "ilr_exports" / "schemas" / "examples"
@@ -48,16 +48,19 @@ def test_the_typical_apprentice_breaks_no_rule() -> None:
     assert check_learner(build(apprentice()), context()) == []
 
 
-def test_the_example_file_passes_the_schema_and_every_error_rule() -> None:
-    (path,) = EXAMPLES.glob("*.XML")
-    doc = etree.parse(str(path))
+def test_the_example_files_pass_the_schema_and_every_error_rule() -> None:
+    paths = sorted(EXAMPLES.glob("*.XML"))
+    assert paths
     schema = etree.XMLSchema(etree.parse(str(EXAMPLES.parent / "schemafile25.xsd")))
-    assert schema.validate(doc), schema.error_log
-    learners = doc.getroot().findall(f"{{{NS}}}Learner")
-    assert learners
-    ctx = context(file_preparation_date=date(2025, 10, 6))
-    for element in learners:
-        assert [f for f in check_learner(element, ctx) if f.is_error] == []
+    for path in paths:
+        doc = etree.parse(str(path))
+        assert schema.validate(doc), (path.name, schema.error_log)
+        prepared = doc.getroot().findtext(".//{*}FilePreparationDate")
+        ctx = context(file_preparation_date=date.fromisoformat(prepared or "2025-10-06"))
+        learners = doc.getroot().findall("{*}Learner")
+        assert learners
+        for element in learners:
+            assert [f for f in check_learner(element, ctx) if f.is_error] == [], path.name
 
 
 def test_it_reads_the_learner_whatever_its_namespace() -> None:
