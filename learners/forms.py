@@ -251,6 +251,7 @@ class AimForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     start_date = GovukDateField(label="Start date", required=True)
     planned_end_date = GovukDateField(label="Planned end date", required=True)
     actual_end_date = GovukDateField(label="Actual end date")
+    achievement_date = GovukDateField(label="Achievement date")
     rpl = forms.TypedChoiceField(
         label="Recognition of prior learning",
         choices=[("", "Not recorded"), ("true", "Yes"), ("false", "No")],
@@ -293,21 +294,10 @@ class AimForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start_date"), data.get("planned_end_date")
-        actual = data.get("actual_end_date")
         if start and end and end < start:
             self.add_error("planned_end_date", "The planned end date must be after the start date")
-        if start and actual and actual < start:
-            self.add_error("actual_end_date", "The actual end date must be after the start date")
-        status = data.get("completion_status")
-        ended = (LearningDelivery.CompStatus.COMPLETED, LearningDelivery.CompStatus.WITHDRAWN)
-        if status in ended and not actual:
-            self.add_error(
-                "actual_end_date", "Enter the actual end date of a completed or withdrawn aim"
-            )
-        if status == LearningDelivery.CompStatus.CONTINUING and actual:
-            self.add_error(
-                "completion_status", "A continuing aim has no actual end date: choose its status"
-            )
+        # The completion fields' own rules (actual end, withdrawal reason, outcome, achievement
+        # date) are the model's clean(), which Django runs after this.
         if not self.programme or self.errors:
             return data
         # The programme aim goes in the AS cohort file: its rules, here as well as there.
@@ -333,10 +323,22 @@ class AimForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
+COMPLETION_FIELDS = (
+    "actual_end_date",
+    "completion_status",
+    "withdraw_reason",
+    "outcome",
+    "achievement_date",
+)
+
+
 class NewAimForm(AimForm):
     """New Learner's programme aim (completion details come later)."""
 
     class Meta(AimForm.Meta):
-        fields = tuple(
-            f for f in AIM_FORM_FIELDS if f not in ("actual_end_date", "completion_status")
-        )
+        fields = tuple(f for f in AIM_FORM_FIELDS if f not in COMPLETION_FIELDS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.aim_type = LearningDelivery.AimType.PROGRAMME
+        self.instance.aim_ref = "ZPROG001"

@@ -66,7 +66,14 @@ def readiness_for(
 
 
 def _anchor(form_field: str) -> str:
-    dates = {"date_of_birth", "date_applies", "start_date", "planned_end_date", "actual_end_date"}
+    dates = {
+        "date_of_birth",
+        "date_applies",
+        "start_date",
+        "planned_end_date",
+        "actual_end_date",
+        "achievement_date",
+    }
     return f"#id_{form_field}_0" if form_field in dates else f"#id_{form_field}"
 
 
@@ -134,6 +141,9 @@ AIM_FORM_FIELDS = (
     "planned_end_date",
     "actual_end_date",
     "completion_status",
+    "withdraw_reason",
+    "outcome",
+    "achievement_date",
     "contract",
     "training_price",
     "epa_price",

@@ -199,7 +199,7 @@ def test_the_aim_form_applies_price_dates_outcome_and_prior_learning_rules(perso
     page = client.post(url, {**base, "training_price": "8000.50"}).content.decode()
     assert "has pence: the AS takes whole pounds" in page
     page = client.post(url, {**base, "completion_status": "2"}).content.decode()
-    assert "Enter the actual end date of a completed or withdrawn aim" in page
+    assert "A completed aim needs its actual end date" in page
     page = client.post(url, {**base, "standard": "abc"}).content.decode()
     assert "Standard code must be a number" in page
     page = client.post(
