@@ -43,10 +43,8 @@ def run_generate(job: Job) -> None:
         )
         job.report = {
             "learners": written.learners,
-            "problems": [
-                {"code": p.code, "lrn": p.lrn, "name": p.name, "reasons": p.reasons}
-                for p in written.problems
-            ],
+            "problems": [p.as_report() for p in written.problems],
+            "warnings": [p.as_report() for p in written.warnings],
         }
         job.save(update_fields=["report"])
         if not written.learners:

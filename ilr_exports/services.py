@@ -10,14 +10,15 @@ and the element.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,6 +27,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from lxml import etree
 
 from ilr_exports.models import IlrExport
+from ilr_exports.rules import Context, Failure, LarsStandard, check_learner
+from ilr_exports.rules.lars import standards_lookup
 from ilr_exports.validation import (
     first_refused_learner,
     learner_problems,
@@ -64,12 +67,70 @@ class Problem:
     lrn: str
     name: str
     reasons: list[str]
+    # ESFA's rules the learner breaks: {"rule", "severity", "field", "message", "aim"}.
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_report(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "lrn": self.lrn,
+            "name": self.name,
+            "reasons": self.reasons,
+            "failures": self.failures,
+        }
 
 
 @dataclass
 class Written:
     learners: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # left out of the file
+    warnings: list[Problem] = field(default_factory=list)  # in the file, with warnings
+
+
+@functools.cache
+def _lars_standards() -> Callable[[int], LarsStandard | None]:
+    return standards_lookup()
+
+
+def rules_context(*, year: CollectionYear, ukprn: str, at: date) -> Context:
+    """What ESFA's rules need beyond the learner: the year, the file's date, the provider,
+    and the LARS standards picsweb holds."""
+    return Context(
+        year_start=year.starts,
+        year_end=year.ends,
+        file_preparation_date=at,
+        ukprn=int(ukprn),
+        lars_standard=_lars_standards(),
+    )
+
+
+def _failure(failure: Failure) -> dict[str, Any]:
+    aim = ""
+    if failure.aim_seq_number is not None:
+        aim = f"{failure.learn_aim_ref or ''} (aim {failure.aim_seq_number})".strip()
+    return {
+        "rule": failure.rule_id,
+        "severity": "error" if failure.is_error else "warning",
+        "field": failure.field,
+        "message": failure.message,
+        "aim": aim,
+    }
+
+
+def _reason(failure: dict[str, Any]) -> str:
+    where = f" — {failure['aim']}" if failure["aim"] else ""
+    return f"{failure['rule']} ({failure['field']}){where}: {failure['message']}"
+
+
+def ilr_rule_failures(
+    *, element: Any, context: Context
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(errors, warnings) of ESFA's rules for one written Learner element."""
+    errors: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = []
+    for failure in check_learner(element, context):
+        (errors if failure.is_error else warnings).append(_failure(failure))
+    return errors, warnings
 
 
 def ilr_next_serial(*, provider: Provider, year: CollectionYear) -> int:
@@ -141,6 +202,7 @@ LEARNER_FIELDS = (
     "email",
     "prior_level",
     "prior_level_date",
+    "planned_learning_hours",
     "pics_id",
     "provider_monitoring_a",
     "provider_monitoring_b",
@@ -158,6 +220,7 @@ AIM_FIELDS = (
     "standard_id",
     "delivery_postcode",
     "epa_org_id",
+    "planned_hours",
     "completion_status",
     "actual_end_date",
     "withdraw_reason",
@@ -204,6 +267,8 @@ def _rows(learners: QuerySet[Learner], aims: QuerySet[LearningDelivery]) -> Iter
         "status",
         "date_applies",
         "employer__ern",
+        "employment_intensity",
+        "length_of_employment",
     )
     tag_rows = stream(
         Learner.tags.through.objects.filter(learner_id__in=chosen).order_by(*by_learner),
@@ -259,7 +324,13 @@ def _rows(learners: QuerySet[Learner], aims: QuerySet[LearningDelivery]) -> Iter
             dict(zip(aim_names, a, strict=True)) for a in take("aims", aim_rows, learner_id)
         ]
         row["employment"] = [
-            {"status": e[1], "date_applies": e[2], "employer__ern": e[3]}
+            {
+                "status": e[1],
+                "date_applies": e[2],
+                "employer__ern": e[3],
+                "employment_intensity": e[4],
+                "length_of_employment": e[5],
+            }
             for e in take("employment", employment_rows, learner_id)
         ]
         row["tag"] = min((t[1] for t in take("tags", tag_rows, learner_id)), default="")
@@ -389,6 +460,8 @@ def _learner_element(learner: Row, monitoring: list[str], ukprn: str) -> Any:
     add(el, "Ethnicity", learner["ethnicity"])
     add(el, "Sex", learner["sex"])
     add(el, "LLDDHealthProb", learner["lldd_health_problem"])
+    if learner["planned_learning_hours"] is not None:
+        add(el, "PlanLearnHours", learner["planned_learning_hours"])
     add(el, "PostcodePrior", learner["postcode_prior"])
     add(el, "Postcode", learner["postcode"])
     phone = re.sub(r"\D", "", learner["phone"])
@@ -421,6 +494,11 @@ def _learner_element(learner: Row, monitoring: list[str], ukprn: str) -> Any:
         add(emp, "DateEmpStatApp", status["date_applies"].isoformat())
         if status["employer__ern"] and len(status["employer__ern"]) == 9:
             add(emp, "EmpId", status["employer__ern"])
+        for esm_type, key in (("EII", "employment_intensity"), ("LOE", "length_of_employment")):
+            if status[key] is not None:
+                esm = sub(emp, "EmploymentStatusMonitoring")
+                add(esm, "ESMType", esm_type)
+                add(esm, "ESMCode", status[key])
     # ProgType/StdCode go on every aim of a standard programme: a component without its own
     # standard takes its programme aim's (the same episode).
     programme_standard = {
@@ -441,6 +519,8 @@ def _learner_element(learner: Row, monitoring: list[str], ukprn: str) -> Any:
         add(d, "LearnStartDate", aim["start_date"].isoformat())
         add(d, "LearnPlanEndDate", aim["planned_end_date"].isoformat())
         add(d, "FundModel", fund_model)
+        if programme and aim["planned_hours"] is not None:
+            add(d, "PHours", aim["planned_hours"])
         if standard:
             add(d, "ProgType", APPRENTICESHIP_STANDARD)
             add(d, "StdCode", standard)
@@ -547,6 +627,7 @@ def ilr_write(
     written = Written()
     checked = 0
     schema = learner_schema(str(SCHEMAS / year.schema_file))
+    context = rules_context(year=year, ukprn=provider.ukprn, at=at.date())
     handle.write(DECLARATION)
     # Message holds the one namespace declaration of the file; every element below takes it.
     with (
@@ -563,6 +644,8 @@ def ilr_write(
         for learner in _rows(learners, aims):
             reasons = _learner_problems(learner, export.monitoring, provider.ukprn)
             element = None
+            errors: list[dict[str, Any]] = []
+            warnings: list[dict[str, Any]] = []
             if not reasons:
                 # Every value against the XSD's facets before it is written, so one odd
                 # value leaves out its own learner, never fails the whole file.
@@ -573,10 +656,25 @@ def ilr_write(
                 else:
                     if check_each:
                         reasons = learner_problems(schema, element)
+                    if not reasons:
+                        # ESFA's own rules: an error leaves the learner out (ESFA would
+                        # reject them, unfunded until the next return); a warning is told.
+                        errors, warnings = ilr_rule_failures(element=element, context=context)
+                        reasons = [_reason(f) for f in errors]
+            name = f"{learner['given_names']} {learner['family_name']}"
+            if warnings:
+                written.warnings.append(
+                    Problem(
+                        str(learner["code"]),
+                        learner["lrn"],
+                        name,
+                        [_reason(f) for f in warnings],
+                        warnings,
+                    )
+                )
             if reasons:
-                name = f"{learner['given_names']} {learner['family_name']}"
                 written.problems.append(
-                    Problem(str(learner["code"]), learner["lrn"], name, reasons)
+                    Problem(str(learner["code"]), learner["lrn"], name, reasons, errors)
                 )
             else:
                 xf.write(element)

@@ -68,9 +68,11 @@ def _as_text(form: forms.BaseForm, name: str) -> str:
 
 
 class LearnerForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
-    """The ILR Learner tab: personal and contact details, identifiers, AS cohort."""
+    """The ILR Learner tab: personal and contact details, identifiers, AS cohort, prior
+    attainment."""
 
     date_of_birth = GovukDateField(label="Date of birth")
+    prior_level_date = GovukDateField(label="Prior attainment applies from")
 
     class Meta:
         model = Learner
@@ -178,7 +180,14 @@ class EmploymentStatusForm(PlainTextMixin, forms.ModelForm):  # type: ignore[typ
 
     class Meta:
         model = EmploymentStatus
-        fields = ("date_applies", "status", "employer", "as_agreement_id")
+        fields = (
+            "date_applies",
+            "status",
+            "employer",
+            "as_agreement_id",
+            "employment_intensity",
+            "length_of_employment",
+        )
         labels = {"status": "Employment status", "as_agreement_id": "AS Agreement ID"}
         help_texts = {
             "as_agreement_id": (

@@ -348,6 +348,13 @@ class Learner(ProviderOwned):
     lldd_health_problem = models.PositiveSmallIntegerField(
         "LLDD and health problem", choices=LLDD.choices, default=LLDD.UNKNOWN
     )
+    planned_learning_hours = models.PositiveIntegerField(
+        "planned learning hours (PlanLearnHours)",
+        null=True,
+        blank=True,
+        help_text="This year's planned hours, for a learner not on an apprenticeship "
+        "(ESFA rule PlanLearnHours_01).",
+    )
     prior_level = models.PositiveSmallIntegerField(
         "prior attainment level",
         choices=PriorLevel.choices,
@@ -775,6 +782,12 @@ class LearningDelivery(models.Model):
     rpl_price_reduced_by = models.PositiveIntegerField(
         "price reduced by RPL (£)", null=True, blank=True
     )
+    planned_hours = models.PositiveIntegerField(
+        "planned off-the-job hours (PHours)",
+        null=True,
+        blank=True,
+        help_text="On the programme aim: at least 187 (ESFA rules PHours_01 and _02).",
+    )
     epa_org_id = models.CharField(
         "EPA organisation ID",
         max_length=7,
@@ -850,6 +863,24 @@ class LearningDelivery(models.Model):
         return self.aim_type == self.AimType.PROGRAMME
 
 
+class EmploymentIntensity(models.IntegerChoices):
+    """ESMType EII, 2025-26."""
+
+    UP_TO_10 = 5, "0 to 10 hours a week"
+    FROM_11_TO_20 = 6, "11 to 20 hours a week"
+    FROM_21_TO_30 = 7, "21 to 30 hours a week"
+    MORE_THAN_30 = 8, "More than 30 hours a week"
+
+
+class LengthOfEmployment(models.IntegerChoices):
+    """ESMType LOE."""
+
+    UP_TO_3_MONTHS = 1, "Up to 3 months"
+    FROM_4_TO_6_MONTHS = 2, "4 to 6 months"
+    FROM_7_TO_12_MONTHS = 3, "7 to 12 months"
+    MORE_THAN_12_MONTHS = 4, "More than 12 months"
+
+
 class EmploymentStatus(models.Model):
     class Status(models.IntegerChoices):
         EMPLOYED = 10, "Employed"
@@ -873,6 +904,22 @@ class EmploymentStatus(models.Model):
     )
     as_agreement_id = models.CharField(
         "AS Agreement ID", max_length=6, blank=True, validators=[agreement_id_validator]
+    )
+    # EmploymentStatusMonitoring: ESMType EII and LOE, which ESFA asks of an employed status
+    # (rules ESMType_02 and ESMType_09).
+    employment_intensity = models.PositiveSmallIntegerField(
+        "employment intensity (EII)",
+        choices=EmploymentIntensity.choices,
+        null=True,
+        blank=True,
+        help_text="Hours a week: ESFA needs it for an Employed status.",
+    )
+    length_of_employment = models.PositiveSmallIntegerField(
+        "length of employment (LOE)",
+        choices=LengthOfEmployment.choices,
+        null=True,
+        blank=True,
+        help_text="How long they had worked for the employer before starting.",
     )
     # The Learner Import that added the status (its Undo deletes it).
     created_batch = models.ForeignKey(

@@ -73,6 +73,7 @@ def _anchor(form_field: str) -> str:
         "planned_end_date",
         "actual_end_date",
         "achievement_date",
+        "prior_level_date",
     }
     return f"#id_{form_field}_0" if form_field in dates else f"#id_{form_field}"
 
@@ -131,6 +132,9 @@ LEARNER_FORM_FIELDS = (
     "postcode",
     "postcode_prior",
     "as_cohort_code",
+    "prior_level",
+    "prior_level_date",
+    "planned_learning_hours",
     "provider_monitoring_a",
     "provider_monitoring_b",
     "state",
@@ -148,6 +152,7 @@ AIM_FORM_FIELDS = (
     "training_price",
     "epa_price",
     "epa_org_id",
+    "planned_hours",
     "rpl",
     "rpl_training_total_hours",
     "rpl_training_hours_reduction",

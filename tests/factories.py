@@ -94,6 +94,9 @@ def make_learner(*, provider: Provider, **overrides: Any) -> Learner:
         "email": f"learner{n}@example.com",
         "postcode": "LS6 2AB",
         "postcode_prior": "LS6 2AB",
+        # What ESFA's rules ask of every funded learner (PriorAttain_01).
+        "prior_level": 3,
+        "prior_level_date": date(2023, 7, 1),
     }
     fields.update(overrides)
     tags = fields.pop("tags", [])
@@ -122,6 +125,8 @@ def make_aim(*, episode: Episode, **overrides: Any) -> LearningDelivery:
         "delivery_postcode": "LS6 1AA",
     }
     fields.update(overrides)
+    if fields["aim_type"] == LearningDelivery.AimType.PROGRAMME:
+        fields.setdefault("planned_hours", 400)  # PHours_01
     return LearningDelivery.objects.create(episode=episode, **fields)
 
 
@@ -130,6 +135,9 @@ def make_employment(*, learner: Learner, **overrides: Any) -> EmploymentStatus:
         "date_applies": date(2025, 8, 1),
         "status": EmploymentStatus.Status.EMPLOYED,
         "as_agreement_id": "XEGE5X",
+        # ESMType_02 and ESMType_09: intensity and length of an employed status.
+        "employment_intensity": 8,
+        "length_of_employment": 4,
     }
     fields.update(overrides)
     return EmploymentStatus.objects.create(learner=learner, **fields)
@@ -155,3 +163,13 @@ def make_payment(*, episode: Episode, **overrides: Any) -> Any:
     }
     fields.update(overrides)
     return PaymentRecord.objects.create(provider=episode.provider, episode=episode, **fields)
+
+
+def make_employer(*, provider: Provider, **overrides: Any) -> Organisation:
+    """An employer whose ERN passes its check digit (the ILR's EmpId, rule EmpId_02)."""
+    from learners.identifiers import emp_id_with_check_digit
+
+    ern = None
+    while ern is None:  # about one number in eleven has no check digit that fits
+        ern = emp_id_with_check_digit(f"1{next(_seq):07d}")
+    return make_organisation(provider=provider, **({"ern": ern} | overrides))

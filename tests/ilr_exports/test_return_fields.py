@@ -19,6 +19,7 @@ from learners.models import (
 from tests.factories import (
     make_aim,
     make_contract,
+    make_employer,
     make_employment,
     make_episode,
     make_learner,
@@ -45,9 +46,19 @@ def learner_with_programme(provider, lrn="LRN1", contract=None, **aim_fields):
         provider=provider, lrn=lrn, family_name="Smith", given_names="Jane", sex="F"
     )
     episode = make_episode(learner=learner, start_date=date(2025, 9, 1))
-    fields = {"start_date": date(2025, 9, 1), "standard_id": 91, "contract": contract}
+    fields = {
+        "start_date": date(2025, 9, 1),
+        "standard_id": 91,
+        "contract": contract,
+        # A complete programme aim, as ESFA's rules ask: its agreed price and EPA organisation.
+        "training_price": Decimal("9000"),
+        "epa_price": Decimal("1000"),
+        "epa_org_id": "EPA0001",
+    }
     programme = make_aim(episode=episode, **(fields | aim_fields))
-    make_employment(learner=learner, date_applies=date(2025, 8, 31))
+    make_employment(
+        learner=learner, date_applies=date(2025, 8, 31), employer=make_employer(provider=provider)
+    )
     return learner, episode, programme
 
 
@@ -95,14 +106,14 @@ def test_it_writes_completion_outcome_achievement_and_the_epa_organisation(perso
         completion_status=LearningDelivery.CompStatus.COMPLETED,
         actual_end_date=date(2025, 9, 30),
         outcome=LearningDelivery.Outcome.ACHIEVED,
-        achievement_date=date(2025, 10, 3),
+        achievement_date=date(2025, 10, 10),  # at least 7 days after the end (AchDate_11)
     )
     _, doc = write(personas.provider)
     (delivery,) = text(doc, "//i:LearningDelivery")
     assert [
         delivery.findtext(f"i:{tag}", namespaces=NS)
         for tag in ("EPAOrgID", "CompStatus", "LearnActEndDate", "Outcome", "AchDate")
-    ] == ["EPA0123", "2", "2025-09-30", "1", "2025-10-03"]
+    ] == ["EPA0123", "2", "2025-09-30", "1", "2025-10-10"]
     (act,) = text(doc, "//i:LearningDeliveryFAM[i:LearnDelFAMType='ACT']")
     # The ACT ends when the aim does.
     assert act.findtext("i:LearnDelFAMDateTo", namespaces=NS) == "2025-09-30"
@@ -153,7 +164,11 @@ def test_an_aim_overrides_its_contracts_act_with_its_own_dates(personas):
 
 def test_the_contract_gives_the_funding_model(personas):
     adult = make_contract(provider=personas.provider, fund_model=35, source_of_funding=110)
-    learner_with_programme(personas.provider, contract=adult, standard_id=None, aim_type=4)
+    learner, _, _ = learner_with_programme(
+        personas.provider, contract=adult, standard_id=None, aim_type=4
+    )
+    learner.planned_learning_hours = 120  # an adult skills learner's (PlanLearnHours_01)
+    learner.save()
     _, doc = write(personas.provider)
     assert text(doc, "//i:FundModel/text()") == ["35"]
     fams = [(e[0].text, e[1].text) for e in text(doc, "//i:LearningDeliveryFAM")]
