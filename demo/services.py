@@ -121,15 +121,15 @@ WITHDRAW_REASONS = [
     LearningDelivery.WithdrawReason.NOT_KNOWN,
 ]
 PRIOR_LEVELS = [
-    Learner.PriorLevel.LEVEL_2,
+    Learner.PriorLevel.LEVEL_1,
     Learner.PriorLevel.FULL_LEVEL_2,
     Learner.PriorLevel.FULL_LEVEL_2,
-    Learner.PriorLevel.LEVEL_3,
+    Learner.PriorLevel.FULL_LEVEL_3,
     Learner.PriorLevel.FULL_LEVEL_3,
     Learner.PriorLevel.FULL_LEVEL_3,
     Learner.PriorLevel.LEVEL_4,
     Learner.PriorLevel.LEVEL_6,
-    Learner.PriorLevel.LEVEL_1,
+    Learner.PriorLevel.ENTRY,
     Learner.PriorLevel.NONE,
 ]
 LLDD_CATEGORIES = [c for c in LLDDCategory if c not in (15, 98, 99)]
@@ -370,6 +370,8 @@ def _make_learner_chunk(
         uln = make_uln(rng)
         if roll < 0.02 or broken == "ULN_12":
             uln = identifiers.TEMPORARY_ULN  # fails the AS rule on the temporary ULN
+            # ESFA allows it for 60 days after the start only (ULN_07): a recent starter.
+            start = today - timedelta(days=rng.randint(0, 50))
         elif roll < 0.03:
             uln = ""
         state = Learner.State.LIVE
@@ -379,12 +381,13 @@ def _make_learner_chunk(
         elif state_roll < 0.07:
             state = Learner.State.DELETED
         email_local = f"{given}.{family}".lower().replace("'", "")
-        born = date(rng.randint(1975, 2008), rng.randint(1, 12), rng.randint(1, 28))
+        # Over compulsory school age at the start (DateOfBirth_48).
+        born = date(rng.randint(1975, start.year - 18), rng.randint(1, 12), rng.randint(1, 28))
         lldd = rng.choice([1, 2, 2, 2, 9])
         if broken == "LLDDHealthProb_06":
             # Under 25 at the start (older learners are exempt from the rule).
             born, lldd = date(start.year - 19, rng.randint(1, 12), rng.randint(1, 28)), 1
-        prior = rng.random() < 0.97
+        prior = True  # PriorAttain_01: every funded learner has it
         learner_rows.append(
             Learner(
                 provider=pl.provider,
@@ -435,22 +438,30 @@ def _make_learner_chunk(
             pl.next_ident += 1
             status_roll = rng.random()
             employer = pl.bad_employer if broken == "EmpId_02" else rng.choice(pl.employers)
+            # Employed at the start, with the monitoring ESFA asks of it (ESMType_02, _09).
             employment.append(
                 EmploymentStatus(
                     learner=learner,
                     date_applies=start - timedelta(days=rng.randint(1, 60)),
-                    status=(
-                        EmploymentStatus.Status.NOT_EMPLOYED_LOOKING
-                        if status_roll < 0.03 and not broken
-                        else EmploymentStatus.Status.EMPLOYED
-                    ),
-                    employer=None if status_roll < 0.03 and not broken else employer,
+                    status=EmploymentStatus.Status.EMPLOYED,
+                    employer=employer,
+                    employment_intensity=rng.choice([6, 7, 8, 8, 8]),
+                    length_of_employment=rng.choice([1, 2, 3, 4, 4]),
                     # Agreement IDs are per employer; a few records lack one (an AS rule).
                     as_agreement_id=""
-                    if status_roll < 0.06
+                    if 0.03 <= status_roll < 0.06
                     else f"X{employer.pics_id[-3:]}{pl.provider.ukprn[-2:]}",
                 )
             )
+            if status_roll < 0.03 and not broken and start < today:
+                # A few have since left their job: not Employed now (the AS export says so).
+                employment.append(
+                    EmploymentStatus(
+                        learner=learner,
+                        date_applies=start + timedelta(days=rng.randint(1, (today - start).days)),
+                        status=EmploymentStatus.Status.NOT_EMPLOYED_NOT_LOOKING,
+                    )
+                )
             for tag in rng.sample(pl.tags, rng.randint(0, 2)):
                 tag_links.append(TagLink(learner=learner, tag=tag))
         Episode.objects.bulk_create(episodes, batch_size=2500)
@@ -487,8 +498,10 @@ def _make_learner_chunk(
                 "delivery_monitoring_a": rng.choice(["", "DMA1"]),
             }
             aim_roll = rng.random()
-            standard_id = None if aim_roll < 0.05 else lars_code
-            if aim_roll >= 0.03:  # ~3% have no programme aim (an AS rule)
+            # ~1% have no programme aim and ~1% no standard (AS rules; ESFA's FundModel_06 and
+            # ProgType_01 refuse both too).
+            standard_id = None if aim_roll < 0.02 else lars_code
+            if aim_roll >= 0.01:
                 aims.append(
                     LearningDelivery(
                         aim_ref="ZPROG001",
@@ -498,6 +511,7 @@ def _make_learner_chunk(
                         training_price=Decimal(rng.randrange(3000, 18000, 500)),
                         epa_price=Decimal(rng.randrange(500, 2000, 100)),
                         epa_org_id=f"EPA{rng.randint(1, 999):04d}",
+                        planned_hours=rng.randint(190, 900),  # PHours_01/_02
                         outcome=completion["outcome"],
                         achievement_date=completion["achievement_date"],
                         **common,
@@ -509,7 +523,7 @@ def _make_learner_chunk(
                     aim_ref=f"{rng.randint(50000000, 69999999)}",
                     aim_type=LearningDelivery.AimType.COMPONENT,
                     # ProgType/StdCode on every aim of a standard programme
-                    standard_id=standard_id if aim_roll >= 0.03 else None,
+                    standard_id=standard_id if aim_roll >= 0.01 else None,
                     qualification_name=f"Level {rng.randint(2, 5)} Diploma in {title[:120]}",
                     awarding_organisation=rng.choice(AWARDING_ORGS),
                     outcome=completion["component_outcome"],

@@ -437,7 +437,9 @@ def aim_funding(aim: Row) -> tuple[int, int | None, int | None]:
     return fund_model, sof, act
 
 
-def _learner_element(learner: Row, monitoring: list[str], ukprn: str) -> Any:
+def _learner_element(
+    learner: Row, monitoring: list[str], ukprn: str, year_ends: date | None = None
+) -> Any:
     """The Learner element, built in lxml (C) and written once. No namespace: the file's one
     default namespace is declared on Message, as FIS writes it (validation.learner_schema)."""
     sub = etree.SubElement
@@ -489,6 +491,8 @@ def _learner_element(learner: Row, monitoring: list[str], ukprn: str) -> Any:
             add(mon, "ProvSpecLearnMonOccur", "AB"[position])
             add(mon, "ProvSpecLearnMon", value)
     for status in learner["employment"]:
+        if year_ends is not None and status["date_applies"] > year_ends:
+            continue  # a status from after the year belongs to a later return (DateEmpStatApp_01)
         emp = sub(el, "LearnerEmploymentStatus")
         add(emp, "EmpStat", status["status"])
         add(emp, "DateEmpStatApp", status["date_applies"].isoformat())
@@ -650,7 +654,9 @@ def ilr_write(
                 # Every value against the XSD's facets before it is written, so one odd
                 # value leaves out its own learner, never fails the whole file.
                 try:
-                    element = _learner_element(learner, export.monitoring, provider.ukprn)
+                    element = _learner_element(
+                        learner, export.monitoring, provider.ukprn, year.ends
+                    )
                 except _BadValue as bad:
                     reasons = [bad.reason]
                 else:

@@ -96,7 +96,7 @@ def test_the_epa_organisation_is_epa_and_four_digits_on_the_programme_aim(person
 
 
 def test_prior_attainment_needs_its_level_and_date_together(personas):
-    learner = make_learner(provider=personas.provider, prior_level=4)
+    learner = make_learner(provider=personas.provider, prior_level=4, prior_level_date=None)
     assert errors(learner)["prior_level_date"] == [
         "Give the prior attainment level and the date it applies from together."
     ]
