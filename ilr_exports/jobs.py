@@ -13,10 +13,13 @@ from django.utils import timezone
 
 from ilr_exports.models import IlrExport
 from ilr_exports.services import (
+    Discard,
+    Written,
     ilr_aims,
     ilr_export_record,
     ilr_file_name,
     ilr_learners,
+    ilr_write,
     ilr_write_validated,
 )
 from ilr_exports.years import YEARS, CollectionYear
@@ -32,6 +35,20 @@ def run_generate(job: Job) -> None:
     year = YEARS[export.year_code]
     at = timezone.localtime()
     progress = jobs.Progress(job, total=job.progress_total)
+    if export.check_only:
+        written = ilr_write(
+            export=export,
+            year=year,
+            at=at,
+            handle=Discard(),  # type: ignore[arg-type]
+            progress=progress,
+            learners=exports.export_rows(job),
+        )
+        job.report = _report(written) | {"check_only": True}
+        job.save(update_fields=["report"])
+        export.learner_count = written.learners
+        export.save(update_fields=["learner_count"])
+        return
     with File(tempfile.TemporaryFile()) as handle:
         written, problem = ilr_write_validated(
             export=export,
@@ -41,11 +58,7 @@ def run_generate(job: Job) -> None:
             progress=progress,
             learners=exports.export_rows(job),
         )
-        job.report = {
-            "learners": written.learners,
-            "problems": [p.as_report() for p in written.problems],
-            "warnings": [p.as_report() for p in written.warnings],
-        }
+        job.report = _report(written)
         job.save(update_fields=["report"])
         if not written.learners:
             raise jobs.JobError("No learner can go in this file: the reasons are listed for each.")
@@ -57,6 +70,14 @@ def run_generate(job: Job) -> None:
     export.file_name = name
     export.learner_count = written.learners
     export.save(update_fields=["file_name", "learner_count"])
+
+
+def _report(written: Written) -> dict[str, Any]:
+    return {
+        "learners": written.learners,
+        "problems": [p.as_report() for p in written.problems],
+        "warnings": [p.as_report() for p in written.warnings],
+    }
 
 
 def _provider_learners(provider: Provider) -> QuerySet[Learner]:
@@ -95,12 +116,18 @@ def ilr_export_create(
     year: CollectionYear,
     filters: dict[str, Any],
     monitoring: list[str],
+    check_only: bool = False,
 ) -> IlrExport:
     """Records the export with its serial and starts its job on the learners the filters
     choose now (frozen: a learner added or changed before the worker starts is not in it)."""
     with transaction.atomic():
         export = ilr_export_record(
-            provider=provider, user=user, year=year, filters=filters, monitoring=monitoring
+            provider=provider,
+            user=user,
+            year=year,
+            filters=filters,
+            monitoring=monitoring,
+            check_only=check_only,
         )
         export.job = exports.export_job(
             spec=ILR_EXPORT,

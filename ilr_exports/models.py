@@ -32,6 +32,8 @@ class IlrExport(models.Model):
     filters = models.JSONField(default=dict, blank=True, help_text="IDs and labels chosen.")
     monitoring = models.JSONField(default=list, help_text="The four monitoring choices.")
     learner_count = models.PositiveIntegerField(default=0)
+    # A pre-submission check: the rules run on the learners, no file is made, no serial taken.
+    check_only = models.BooleanField(default=False)
     job = models.OneToOneField(
         "picsweb.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="ilr_export"
     )
@@ -40,11 +42,15 @@ class IlrExport(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["provider", "year_code", "serial"], name="ilr_exports_serial_once"
+                fields=["provider", "year_code", "serial"],
+                condition=models.Q(check_only=False),
+                name="ilr_exports_serial_once",
             )
         ]
 
     def __str__(self) -> str:
+        if self.check_only:
+            return f"ILR check of {self.provider.ukprn}"
         return self.file_name or f"ILR export {self.serial:02d} of {self.provider.ukprn}"
 
     @property
@@ -52,6 +58,7 @@ class IlrExport(models.Model):
         """Queued, Running, Generated or Failed, as the Export List shows it."""
         if self.job is None:  # made on the command line
             return "Generated" if self.file_name else "Failed"
-        return {"queued": "Queued", "running": "Running", "succeeded": "Generated"}.get(
+        done = "Checked" if self.check_only else "Generated"
+        return {"queued": "Queued", "running": "Running", "succeeded": done}.get(
             self.job.status, "Failed"
         )

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from lxml import etree
 
+from ilr_exports.fixes import record_field
 from ilr_exports.models import IlrExport
 from ilr_exports.rules import Context, Failure, LarsStandard, check_learner
 from ilr_exports.rules.lars import standards_lookup
@@ -35,7 +36,7 @@ from ilr_exports.validation import (
     learner_schema,
     validate_stream,
 )
-from ilr_exports.years import SCHEMAS, CollectionYear, schema_for
+from ilr_exports.years import NEWEST, SCHEMAS, CollectionYear, schema_for
 from learners import identifiers
 from learners.models import (
     ContractType,
@@ -48,6 +49,7 @@ from learners.models import (
     Provider,
     SourceOfFunding,
 )
+from learners.record import Missing
 from payments.models import PaymentRecord
 from picsweb.errors import UserError
 
@@ -114,6 +116,7 @@ def _failure(failure: Failure) -> dict[str, Any]:
         "field": failure.field,
         "message": failure.message,
         "aim": aim,
+        "fix": record_field(failure.field),  # the learner record's field (learners:fix)
     }
 
 
@@ -137,7 +140,7 @@ def ilr_next_serial(*, provider: Provider, year: CollectionYear) -> int:
     """The next NN for the provider's files this year (01-99). Call inside a transaction
     that has locked the provider row."""
     last = (
-        IlrExport.objects.filter(provider=provider, year_code=year.code)
+        IlrExport.objects.filter(provider=provider, year_code=year.code, check_only=False)
         .order_by("-serial")
         .values_list("serial", flat=True)
         .first()
@@ -715,6 +718,16 @@ def _schema_failure(handle: IO[bytes], problem: dict[str, Any], year: Collection
     )
 
 
+class Discard:
+    """A file that keeps nothing: a check-only run writes every learner to it."""
+
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
 class _ValidatingFile:
     """Writes to `handle` and, at the same time, to a validator process (see validation.py),
     so the file is checked while it is written. `finish` returns the validator's verdict."""
@@ -855,16 +868,52 @@ def ilr_export_record(
     year: CollectionYear,
     filters: dict[str, Any],
     monitoring: list[str],
+    check_only: bool = False,
 ) -> IlrExport:
     """The export's row with the provider's next serial (the provider row is locked while
-    the serial is taken, so two exports never share one)."""
+    the serial is taken, so two exports never share one). A check takes no serial."""
     with transaction.atomic():
         Provider.objects.select_for_update().get(pk=provider.pk)
         return IlrExport.objects.create(
             provider=provider,
             created_by=user,
             year_code=year.code,
-            serial=ilr_next_serial(provider=provider, year=year),
+            serial=0 if check_only else ilr_next_serial(provider=provider, year=year),
             filters=filters,
             monitoring=monitoring,
+            check_only=check_only,
         )
+
+
+def ilr_learner_check(*, learner: Learner, year: CollectionYear, at: date) -> list[Missing]:
+    """What stops this learner going in the year's ILR file, as the export would say it (our
+    checks, then ESFA's rules; warnings too): the learner record's "Ready for ILR" panel."""
+    export = IlrExport(provider=learner.provider, year_code=year.code, serial=1)
+    export.monitoring = ["as_entered"] * 4
+    aims = ilr_aims(export=export, year=year).filter(learner=learner)
+    rows = list(_rows(Learner.objects.filter(pk=learner.pk), aims))
+    if not rows or not rows[0]["aims"]:
+        return [Missing(f"No learning aim in {year.label}: the learner is not in its file.", "")]
+    row = rows[0]
+    reasons = _learner_problems(row, export.monitoring, learner.provider.ukprn)
+    if reasons:
+        return [Missing(reason, "") for reason in reasons]
+    try:
+        element = _learner_element(row, export.monitoring, learner.provider.ukprn, year.ends)
+    except _BadValue as bad:
+        return [Missing(bad.reason, "")]
+    schema_reasons = learner_problems(learner_schema(str(SCHEMAS / year.schema_file)), element)
+    if schema_reasons:
+        return [Missing(reason, "") for reason in schema_reasons]
+    errors, warnings = ilr_rule_failures(
+        element=element,
+        context=rules_context(year=year, ukprn=learner.provider.ukprn, at=at),
+    )
+    return [
+        Missing(("" if f["severity"] == "error" else "Warning: ") + _reason(f), f["fix"])
+        for f in errors + warnings
+    ]
+
+
+def learner_ready_for_ilr(learner: Learner, today: date) -> list[Missing]:
+    return ilr_learner_check(learner=learner, year=NEWEST, at=today)

@@ -61,14 +61,18 @@ def export_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 year=form.collection_year(),
                 filters=form.filters(),
                 monitoring=form.monitoring(),
+                check_only="check_only" in request.POST,
             )
         except IlrExportError as error:
             messages.error(request, error.message)
         else:
             messages.success(
                 request,
-                "The ILR export has started in the background: you can carry on using picsweb. "
-                "We will email you when the file is ready to download here.",
+                "The ILR check has started in the background: it runs ESFA's rules on the "
+                "learners and makes no file. We will email you when the list is ready here."
+                if "check_only" in request.POST
+                else "The ILR export has started in the background: you can carry on using "
+                "picsweb. We will email you when the file is ready to download here.",
             )
             return redirect("ilr_exports:list")
     return render(

@@ -75,10 +75,28 @@ def job_left_out(request: AuthenticatedHttpRequest, code: str) -> FileResponse:
     report = job.report if isinstance(job.report, dict) else {}
     if not key or not isinstance(report.get(key), list):
         raise Http404
-    rows = [["LRN", "Learner", "Reasons"]] + [
-        [entry.get("lrn", ""), entry.get("name", ""), "; ".join(entry.get("reasons", []))]
-        for entry in report[key]
-    ]
+    entries = report[key] + report.get("warnings", [])
+    if any(entry.get("failures") for entry in entries):
+        # A line per rule broken (the ILR export's ESFA rules), to tick off one by one.
+        rows = [["LRN", "Learner", "Severity", "Rule", "Field", "Aim", "Message"]]
+        for entry in entries:
+            for failure in entry.get("failures") or [{"message": r} for r in entry["reasons"]]:
+                rows.append(
+                    [
+                        entry.get("lrn", ""),
+                        entry.get("name", ""),
+                        failure.get("severity", "error"),
+                        failure.get("rule", ""),
+                        failure.get("field", ""),
+                        failure.get("aim", ""),
+                        failure.get("message", ""),
+                    ]
+                )
+    else:
+        rows = [["LRN", "Learner", "Reasons"]] + [
+            [entry.get("lrn", ""), entry.get("name", ""), "; ".join(entry.get("reasons", []))]
+            for entry in report[key]
+        ]
     return FileResponse(
         safe_csv_file(rows),
         as_attachment=True,
