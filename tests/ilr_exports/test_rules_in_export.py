@@ -71,13 +71,14 @@ class TestPages:
         )
         assert response.status_code == 302
         record = IlrExport.objects.latest("id")
+        assert record.job is not None
         jobs.job_run(job_id=record.job.pk)
         record.refresh_from_db()
         return record
 
     @time_machine.travel(NOW, tick=False)
     def test_the_page_lists_each_rule_with_a_link_to_the_field_and_the_csv(self, personas, staff):
-        good, bad = _two_learners(personas.provider)
+        _, bad = _two_learners(personas.provider)
         record = self._create(staff, personas.provider)
         assert record.status == "Generated" and record.learner_count == 1
         page = staff.get(f"/ilr/{record.code}/").content.decode()
