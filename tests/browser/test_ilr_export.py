@@ -2,8 +2,6 @@
 download with the exact file name."""
 
 import re
-from datetime import date
-from decimal import Decimal
 
 from lxml import etree
 from playwright.sync_api import expect
@@ -13,13 +11,11 @@ from ilr_exports.years import CURRENT_YEAR, schema_for
 from learners.models import Membership, Role
 from tests.browser.conftest import sign_in
 from tests.factories import (
-    make_aim,
-    make_episode,
-    make_learner,
     make_provider,
     make_site,
     make_user,
 )
+from tests.ilr_exports.test_ilr import ilr_learner
 
 
 def test_it_creates_an_export_that_becomes_generated_and_downloads(
@@ -30,9 +26,8 @@ def test_it_creates_an_export_that_becomes_generated_and_downloads(
     leeds = make_site(provider=provider, name="Leeds Campus", code="LEEDS")
     make_site(provider=provider, name="York Campus", code="YORK")
     for lrn, site in (("LEEDS1", leeds), ("OTHER1", None)):
-        learner = make_learner(provider=provider, lrn=lrn, family_name="Smith", sex="F", site=site)
-        episode = make_episode(learner=learner, start_date=date(2025, 9, 1))
-        make_aim(episode=episode, start_date=date(2025, 9, 1), training_price=Decimal("9000"))
+        # A complete apprentice, whom ESFA's rules let into the file.
+        ilr_learner(provider, lrn, site=site)
 
     sign_in(page, live_server.url, "pat", "a-long-test-password")
     page.get_by_role("link", name="ILR Exports").first.click()
