@@ -66,7 +66,7 @@ def measure(size: str, mode: str) -> dict[str, float]:
 
         with tempfile.TemporaryFile() as handle:
             written, problem = ilr_write_validated(
-                export=export, year=CURRENT_YEAR, at=datetime(2025, 10, 6), handle=handle
+                export=export, year=CURRENT_YEAR, at=datetime.now().astimezone(), handle=handle
             )
             assert problem is None, problem
             wrote = done = time.perf_counter()  # validated while written
@@ -76,7 +76,7 @@ def measure(size: str, mode: str) -> dict[str, float]:
 
         buffer = io.BytesIO()
         written = ilr_write(
-            export=export, year=CURRENT_YEAR, at=datetime(2025, 10, 6), handle=buffer
+            export=export, year=CURRENT_YEAR, at=datetime.now().astimezone(), handle=buffer
         )
         wrote = time.perf_counter()
         tree = etree.fromstring(buffer.getvalue())
