@@ -48,6 +48,9 @@ def learner_search(value: str, path: str = "") -> Q:
     return Q(**{f"{path}lrn__in": {value, value.upper()}}) | by_name
 
 
+SEARCH_FENCE = 1_000_000_000  # no limit in practice: only there to plan the search alone
+
+
 class LearnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
@@ -106,7 +109,12 @@ class LearnerFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(learner_search(value))
+        # The matches are found through the name-prefix indexes first and only they are sorted:
+        # a subquery with a LIMIT is planned on its own (an optimisation fence). Filtered in
+        # place, PostgreSQL walks the whole provider in name order to find "Smi…" (187 ms at
+        # 100,000 learners, against 38 ms so).
+        matches = queryset.filter(learner_search(value)).values("id")[:SEARCH_FENCE]
+        return queryset.filter(id__in=matches)
 
     def filter_subcontractor(
         self, queryset: QuerySet[Learner], name: str, value: int
