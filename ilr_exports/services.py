@@ -613,6 +613,42 @@ def _header(*, year: CollectionYear, ukprn: str, serial: int, at: datetime) -> A
 DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 
 
+@dataclass
+class _Checked:
+    element: Any
+    reasons: list[str]  # why the learner is left out (none: the element goes in the file)
+    errors: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+
+
+def _check_row(
+    row: Row,
+    *,
+    monitoring: list[str],
+    ukprn: str,
+    year: CollectionYear,
+    schema: Any,
+    context: Context,
+) -> _Checked:
+    """One learner as the export checks them, in order: our own checks, the element built
+    (each value against the XSD's facets when `schema` is given, so one odd value leaves out
+    its own learner, never fails the whole file), then ESFA's rules — an error leaves the
+    learner out (ESFA would reject them, unfunded until the next return), a warning is told."""
+    reasons = _learner_problems(row, monitoring, ukprn)
+    if reasons:
+        return _Checked(None, reasons, [], [])
+    try:
+        element = _learner_element(row, monitoring, ukprn, year.ends)
+    except _BadValue as bad:
+        return _Checked(None, [bad.reason], [], [])
+    if schema is not None:
+        reasons = learner_problems(schema, element)
+        if reasons:
+            return _Checked(element, reasons, [], [])
+    errors, warnings = ilr_rule_failures(element=element, context=context)
+    return _Checked(element, [_reason(f) for f in errors], errors, warnings)
+
+
 def ilr_write(
     *,
     export: IlrExport,
@@ -649,27 +685,20 @@ def ilr_write(
         xf.write(provider_el)
         xf.write("\n")
         for learner in _rows(learners, aims):
-            reasons = _learner_problems(learner, export.monitoring, provider.ukprn)
-            element = None
-            errors: list[dict[str, Any]] = []
-            warnings: list[dict[str, Any]] = []
-            if not reasons:
-                # Every value against the XSD's facets before it is written, so one odd
-                # value leaves out its own learner, never fails the whole file.
-                try:
-                    element = _learner_element(
-                        learner, export.monitoring, provider.ukprn, year.ends
-                    )
-                except _BadValue as bad:
-                    reasons = [bad.reason]
-                else:
-                    if check_each:
-                        reasons = learner_problems(schema, element)
-                    if not reasons:
-                        # ESFA's own rules: an error leaves the learner out (ESFA would
-                        # reject them, unfunded until the next return); a warning is told.
-                        errors, warnings = ilr_rule_failures(element=element, context=context)
-                        reasons = [_reason(f) for f in errors]
+            checks = _check_row(
+                learner,
+                monitoring=export.monitoring,
+                ukprn=provider.ukprn,
+                year=year,
+                schema=schema if check_each else None,
+                context=context,
+            )
+            element, reasons, errors, warnings = (
+                checks.element,
+                checks.reasons,
+                checks.errors,
+                checks.warnings,
+            )
             name = f"{learner['given_names']} {learner['family_name']}"
             if warnings:
                 written.warnings.append(
@@ -894,24 +923,19 @@ def ilr_learner_check(*, learner: Learner, year: CollectionYear, at: date) -> li
     rows = list(_rows(Learner.objects.filter(pk=learner.pk), aims))
     if not rows or not rows[0]["aims"]:
         return [Missing(f"No learning aim in {year.label}: the learner is not in its file.", "")]
-    row = rows[0]
-    reasons = _learner_problems(row, export.monitoring, learner.provider.ukprn)
-    if reasons:
-        return [Missing(reason, "") for reason in reasons]
-    try:
-        element = _learner_element(row, export.monitoring, learner.provider.ukprn, year.ends)
-    except _BadValue as bad:
-        return [Missing(bad.reason, "")]
-    schema_reasons = learner_problems(learner_schema(str(SCHEMAS / year.schema_file)), element)
-    if schema_reasons:
-        return [Missing(reason, "") for reason in schema_reasons]
-    errors, warnings = ilr_rule_failures(
-        element=element,
+    checks = _check_row(
+        rows[0],
+        monitoring=export.monitoring,
+        ukprn=learner.provider.ukprn,
+        year=year,
+        schema=learner_schema(str(SCHEMAS / year.schema_file)),
         context=rules_context(year=year, ukprn=learner.provider.ukprn, at=at),
     )
+    if not checks.errors and checks.reasons:  # our checks or the XSD's, before the rules
+        return [Missing(reason, "") for reason in checks.reasons]
     return [
         Missing(("" if f["severity"] == "error" else "Warning: ") + _reason(f), f["fix"])
-        for f in errors + warnings
+        for f in checks.errors + checks.warnings
     ]
 
 
