@@ -11,6 +11,7 @@ and the element.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 import subprocess
@@ -54,6 +55,7 @@ from payments.models import PaymentRecord
 from picsweb.errors import UserError
 
 CHUNK = 1000  # learners between flushes and progress reports
+ROWS_CHUNK = 2000  # learners whose records are read together
 M = IlrExport.Monitoring
 _NAME = re.compile(r'^[^0-9\r\n\t|"]{1,100}$')
 _PMR_CODES = {"APTB_PMR1": 1, "APTB_PMR2": 2, "APTB_PMR3": 3}
@@ -249,23 +251,36 @@ Row = dict[str, Any]
 
 def _rows(learners: QuerySet[Learner], aims: QuerySet[LearningDelivery]) -> Iterator[Row]:
     """The learners in LRN order, each a dict with its aims, employment records, LLDD
-    categories, learner FAMs, main tag and PMR payments. Seven queries for the whole export
-    (one per table), each sorted by learner and read through a server-side cursor, merged as
-    they stream: memory stays flat, and no long IN lists."""
-    chosen = learners.values("id")
-    by_learner = ("learner__lrn", "learner_id")
-
-    def stream(queryset: QuerySet[Any], *fields: str) -> Iterator[tuple[Any, ...]]:
-        return iter(queryset.values_list(*fields).iterator(chunk_size=5000))
-
-    aim_rows = stream(
-        aims.filter(learner_id__in=chosen).order_by(*by_learner, "start_date", "aim_type", "id"),
-        *AIM_FIELDS,
+    categories, learner FAMs, main tag and PMR payments. The learners come from one query
+    (the filters evaluated once) read through a server-side cursor; their other records are
+    read a chunk of learners at a time, by learner id (six indexed queries a chunk): memory
+    stays flat, and no query sorts or filters more than its own chunk."""
+    rows = (
+        learners.order_by("lrn", "id").values_list(*LEARNER_FIELDS).iterator(chunk_size=ROWS_CHUNK)
     )
-    employment_rows = stream(
-        EmploymentStatus.objects.filter(learner_id__in=chosen).order_by(
-            *by_learner, "date_applies", "id"
-        ),
+    while chunk := list(itertools.islice(rows, ROWS_CHUNK)):
+        yield from _chunk_rows(chunk, aims)
+
+
+def _grouped(queryset: QuerySet[Any], *fields: str) -> dict[int, list[tuple[Any, ...]]]:
+    """The rows of `queryset` (the first field a learner id) by learner, in the query's order."""
+    by_learner: dict[int, list[tuple[Any, ...]]] = {}
+    for values in queryset.values_list(*fields):
+        found = by_learner.get(values[0])
+        if found is None:
+            by_learner[values[0]] = [values]
+        else:
+            found.append(values)
+    return by_learner
+
+
+def _chunk_rows(chunk: list[tuple[Any, ...]], aims: QuerySet[LearningDelivery]) -> Iterator[Row]:
+    ids = [values[0] for values in chunk]
+    aim_rows = _grouped(
+        aims.filter(learner_id__any_of=ids).order_by("start_date", "aim_type", "id"), *AIM_FIELDS
+    )
+    employment_rows = _grouped(
+        EmploymentStatus.objects.filter(learner_id__any_of=ids).order_by("date_applies", "id"),
         "learner_id",
         "status",
         "date_applies",
@@ -273,58 +288,40 @@ def _rows(learners: QuerySet[Learner], aims: QuerySet[LearningDelivery]) -> Iter
         "employment_intensity",
         "length_of_employment",
     )
-    tag_rows = stream(
-        Learner.tags.through.objects.filter(learner_id__in=chosen).order_by(*by_learner),
-        "learner_id",
-        "tag__name",
+    tag_rows = _grouped(
+        Learner.tags.through.objects.filter(learner_id__any_of=ids), "learner_id", "tag__name"
     )
-    lldd_rows = stream(
-        LearnerLLDD.objects.filter(learner_id__in=chosen).order_by(
-            *by_learner, "-primary", "category"
-        ),
+    lldd_rows = _grouped(
+        LearnerLLDD.objects.filter(learner_id__any_of=ids).order_by("-primary", "category"),
         "learner_id",
         "category",
         "primary",
     )
-    fam_rows = stream(
-        LearnerFAM.objects.filter(learner_id__in=chosen).order_by(
-            *by_learner, "fam_type", "fam_code"
-        ),
+    fam_rows = _grouped(
+        LearnerFAM.objects.filter(learner_id__any_of=ids).order_by("fam_type", "fam_code"),
         "learner_id",
         "fam_type",
         "fam_code",
     )
-    payment_rows = stream(
+    payment_rows = _grouped(
         PaymentRecord.objects.filter(
-            episode__learner_id__in=chosen,
+            episode__learner_id__any_of=ids,
             system_type__in=_PMR_CODES,
             actual_date__isnull=False,
             actual_amount__isnull=False,
-        ).order_by("episode__learner__lrn", "episode__learner_id"),
+        ).order_by("actual_date", "id"),
         "episode__learner_id",
         "episode_id",
         "system_type",
         "actual_date",
         "actual_amount",
     )
-    heads: dict[str, Any] = {}
-
-    def take(
-        name: str, rows: Iterator[tuple[Any, ...]], learner_id: int
-    ) -> Iterator[tuple[Any, ...]]:
-        """The rows of `rows` for this learner (each stream is in the same learner order)."""
-        head = heads.get(name) or next(rows, None)
-        while head is not None and head[0] == learner_id:
-            yield head
-            head = next(rows, None)
-        heads[name] = head
-
-    aim_names = AIM_FIELDS
-    for values in stream(learners.order_by("lrn", "id"), *LEARNER_FIELDS):
+    none: list[tuple[Any, ...]] = []
+    for values in chunk:
         row: Row = dict(zip(LEARNER_FIELDS, values, strict=True))
-        learner_id = row["id"]
+        learner_id = values[0]
         row["aims"] = [
-            dict(zip(aim_names, a, strict=True)) for a in take("aims", aim_rows, learner_id)
+            dict(zip(AIM_FIELDS, a, strict=True)) for a in aim_rows.get(learner_id, none)
         ]
         row["employment"] = [
             {
@@ -334,13 +331,13 @@ def _rows(learners: QuerySet[Learner], aims: QuerySet[LearningDelivery]) -> Iter
                 "employment_intensity": e[4],
                 "length_of_employment": e[5],
             }
-            for e in take("employment", employment_rows, learner_id)
+            for e in employment_rows.get(learner_id, none)
         ]
-        row["tag"] = min((t[1] for t in take("tags", tag_rows, learner_id)), default="")
-        row["lldd"] = [(c[1], c[2]) for c in take("lldd", lldd_rows, learner_id)]
-        row["fams"] = [(f[1], f[2]) for f in take("fams", fam_rows, learner_id)]
+        row["tag"] = min((t[1] for t in tag_rows.get(learner_id, none)), default="")
+        row["lldd"] = [(c[1], c[2]) for c in lldd_rows.get(learner_id, none)]
+        row["fams"] = [(f[1], f[2]) for f in fam_rows.get(learner_id, none)]
         payments: dict[int, list[tuple[int, Any, Any]]] = {}
-        for _, episode_id, system_type, when, amount in take("payments", payment_rows, learner_id):
+        for _, episode_id, system_type, when, amount in payment_rows.get(learner_id, none):
             payments.setdefault(episode_id, []).append((_PMR_CODES[system_type], when, amount))
         row["payments"] = payments
         yield row

@@ -10,7 +10,8 @@ class PicswebConfig(AppConfig):
     def ready(self) -> None:
         # Registers the Celery tasks in every process, not only the worker (whose
         # autodiscovery runs at its start): `job_start` queues `picsweb.run_job` by name.
-        from picsweb import tasks  # noqa: F401
+        # db: the `any_of` lookup, registered on every field.
+        from picsweb import db, tasks  # noqa: F401
         from picsweb.models import Role
         from picsweb.navigation import NavItem, register
 

@@ -1,9 +1,13 @@
-"""Database settings that apply to web processes only."""
+"""Database helpers: settings that apply to web processes only, and the `any_of` lookup."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import connections
+from django.db.models import Field, ForeignObject, Lookup
 
 
 def use_web_statement_timeout() -> None:
@@ -21,3 +25,26 @@ def use_web_statement_timeout() -> None:
         options = db.setdefault("OPTIONS", {})
         # libpq's startup options: set once per connection, no query per request.
         options["options"] = f"{options.get('options', '')} -c statement_timeout={timeout}".strip()
+
+
+class AnyOf(Lookup):  # type: ignore[type-arg]
+    """`learner_id__any_of=ids`: the column is one of a list of whole numbers, sent as one
+    parameter (PostgreSQL: an array; SQLite: a JSON list read by json_each) instead of one
+    placeholder per value, which Django prepares value by value (~5 microseconds each) and
+    SQLite caps at 999. For reading records by the ids of a chunk of rows already fetched."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, params = self.process_lhs(compiler, connection)
+        ids = [int(value) for value in self.rhs]
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s::bigint[])", [*params, ids]
+        # `lhs` is the column Django compiled, the ids a parameter: nothing of the caller's text.
+        sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608
+        return sql, [*params, json.dumps(ids)]
+
+
+Field.register_lookup(AnyOf)
+ForeignObject.register_lookup(AnyOf)  # foreign keys keep a lookup list of their own

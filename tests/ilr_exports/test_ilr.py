@@ -487,3 +487,33 @@ def test_a_valid_file_is_written_once_with_every_learner(personas, tmp_path):
         doc = etree.parse(handle)
     assert problem is None and written.learners == 12 and not written.problems
     assert len(lrns(doc)) == 12 and schema_for(CURRENT_YEAR).validate(doc)
+
+
+def test_each_learner_keeps_their_own_records_whatever_the_chunk_of_learners_read(
+    personas, monkeypatch
+):
+    """The export reads learners' aims, statuses and payments a chunk of learners at a time:
+    a learner at a chunk's edge keeps all of theirs, and the file is the same byte for byte."""
+    from ilr_exports import services
+
+    for n in range(5):
+        _, aim = ilr_learner(personas.provider, f"L{n:03d}")
+        make_payment(
+            episode=aim.episode,
+            system_type="APTB_PMR1",
+            actual_date=date(2025, 10, 1),
+            actual_amount=Decimal(100 + n),
+        )
+    record = export(personas.provider)
+    whole, _ = build(record)
+    monkeypatch.setattr(services, "ROWS_CHUNK", 2)
+    chunked, written = build(record)
+    assert written.learners == 5
+    assert etree.tostring(chunked) == etree.tostring(whole)
+    payments = {
+        learner.findtext("i:LearnRefNumber", namespaces=NS): learner.xpath(
+            ".//i:AppFinRecord[i:AFinType='PMR']/i:AFinAmount/text()", namespaces=NS
+        )
+        for learner in chunked.xpath("//i:Learner", namespaces=NS)
+    }
+    assert payments == {f"L{n:03d}": [str(100 + n)] for n in range(5)}
