@@ -29,7 +29,8 @@ from lxml import etree
 
 from ilr_exports.fixes import record_field
 from ilr_exports.models import IlrExport
-from ilr_exports.rules import Context, Failure, LarsStandard, check_learner
+from ilr_exports.rules import Context, Failure, LarsStandard, check_record
+from ilr_exports.rules import Learner as IlrLearner
 from ilr_exports.rules.lars import standards_lookup
 from ilr_exports.validation import (
     first_refused_learner,
@@ -37,18 +38,16 @@ from ilr_exports.validation import (
     learner_schema,
     validate_stream,
 )
+from ilr_exports.writer import BadValue, learner_record, learner_xml, monitoring_value
 from ilr_exports.years import NEWEST, SCHEMAS, CollectionYear, schema_for
 from learners import identifiers
 from learners.models import (
-    ContractType,
     EmploymentStatus,
-    FundModel,
     Learner,
     LearnerFAM,
     LearnerLLDD,
     LearningDelivery,
     Provider,
-    SourceOfFunding,
 )
 from learners.record import Missing
 from payments.models import PaymentRecord
@@ -128,12 +127,12 @@ def _reason(failure: dict[str, Any]) -> str:
 
 
 def ilr_rule_failures(
-    *, element: Any, context: Context
+    *, record: IlrLearner, context: Context
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(errors, warnings) of ESFA's rules for one written Learner element."""
+    """(errors, warnings) of ESFA's rules for one learner's record, as the file says it."""
     errors: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []
-    for failure in check_learner(element, context):
+    for failure in check_record(record, context):
         (errors if failure.is_error else warnings).append(_failure(failure))
     return errors, warnings
 
@@ -160,9 +159,15 @@ def ilr_file_name(*, ukprn: str, year: CollectionYear, at: datetime, serial: int
 def ilr_aims(*, export: IlrExport, year: CollectionYear) -> QuerySet[LearningDelivery]:
     """The aims in the file: every aim of the provider's learners active in the year. The
     filters choose learners (ilr_learners), never aims, so each learner goes in whole."""
-    return LearningDelivery.objects.filter(
-        learner__provider=export.provider, start_date__lte=year.ends
-    ).filter(Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=year.starts))
+    return _year_aims(year).filter(learner__provider=export.provider)
+
+
+def _year_aims(year: CollectionYear) -> QuerySet[LearningDelivery]:
+    """Aims active in the year, of any provider: only ever narrowed to learners already
+    chosen (by provider) — the provider's join would make PostgreSQL read all its learners."""
+    return LearningDelivery.objects.filter(start_date__lte=year.ends).filter(
+        Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=year.starts)
+    )
 
 
 def ilr_learners(*, export: IlrExport, aims: QuerySet[LearningDelivery]) -> QuerySet[Learner]:
@@ -249,7 +254,7 @@ AIM_FIELDS = (
 Row = dict[str, Any]
 
 
-def _rows(learners: QuerySet[Learner], aims: QuerySet[LearningDelivery]) -> Iterator[Row]:
+def _rows(learners: QuerySet[Learner], year: CollectionYear) -> Iterator[Row]:
     """The learners in LRN order, each a dict with its aims, employment records, LLDD
     categories, learner FAMs, main tag and PMR payments. The learners come from one query
     (the filters evaluated once) read through a server-side cursor; their other records are
@@ -259,7 +264,7 @@ def _rows(learners: QuerySet[Learner], aims: QuerySet[LearningDelivery]) -> Iter
         learners.order_by("lrn", "id").values_list(*LEARNER_FIELDS).iterator(chunk_size=ROWS_CHUNK)
     )
     while chunk := list(itertools.islice(rows, ROWS_CHUNK)):
-        yield from _chunk_rows(chunk, aims)
+        yield from _chunk_rows(chunk, year)
 
 
 def _grouped(queryset: QuerySet[Any], *fields: str) -> dict[int, list[tuple[Any, ...]]]:
@@ -274,10 +279,11 @@ def _grouped(queryset: QuerySet[Any], *fields: str) -> dict[int, list[tuple[Any,
     return by_learner
 
 
-def _chunk_rows(chunk: list[tuple[Any, ...]], aims: QuerySet[LearningDelivery]) -> Iterator[Row]:
+def _chunk_rows(chunk: list[tuple[Any, ...]], year: CollectionYear) -> Iterator[Row]:
     ids = [values[0] for values in chunk]
     aim_rows = _grouped(
-        aims.filter(learner_id__any_of=ids).order_by("start_date", "aim_type", "id"), *AIM_FIELDS
+        _year_aims(year).filter(learner_id__any_of=ids).order_by("start_date", "aim_type", "id"),
+        *AIM_FIELDS,
     )
     employment_rows = _grouped(
         EmploymentStatus.objects.filter(learner_id__any_of=ids).order_by("date_applies", "id"),
@@ -303,14 +309,15 @@ def _chunk_rows(chunk: list[tuple[Any, ...]], aims: QuerySet[LearningDelivery]) 
         "fam_type",
         "fam_code",
     )
+    # PMR payments of the chunk's episodes (the aims name them), by episode.
+    episodes = {a[1] for found in aim_rows.values() for a in found}
     payment_rows = _grouped(
         PaymentRecord.objects.filter(
-            episode__learner_id__any_of=ids,
+            episode_id__any_of=episodes,
             system_type__in=_PMR_CODES,
             actual_date__isnull=False,
             actual_amount__isnull=False,
         ).order_by("actual_date", "id"),
-        "episode__learner_id",
         "episode_id",
         "system_type",
         "actual_date",
@@ -336,32 +343,12 @@ def _chunk_rows(chunk: list[tuple[Any, ...]], aims: QuerySet[LearningDelivery]) 
         row["tag"] = min((t[1] for t in tag_rows.get(learner_id, none)), default="")
         row["lldd"] = [(c[1], c[2]) for c in lldd_rows.get(learner_id, none)]
         row["fams"] = [(f[1], f[2]) for f in fam_rows.get(learner_id, none)]
-        payments: dict[int, list[tuple[int, Any, Any]]] = {}
-        for _, episode_id, system_type, when, amount in payment_rows.get(learner_id, none):
-            payments.setdefault(episode_id, []).append((_PMR_CODES[system_type], when, amount))
-        row["payments"] = payments
+        row["payments"] = {
+            a[1]: [(_PMR_CODES[p[1]], p[2], p[3]) for p in payment_rows[a[1]]]
+            for a in aim_rows.get(learner_id, none)
+            if a[1] in payment_rows
+        }
         yield row
-
-
-def _monitoring_value(choice: str, position: int, learner: Row, aim: Row | None, ukprn: str) -> str:
-    if choice == M.AS_ENTERED:
-        if aim is None:
-            return str(learner.get(f"provider_monitoring_{'ab'[position]}", ""))
-        return str(aim[f"delivery_monitoring_{'abcd'[position]}"])
-    if choice == M.PROVIDER_ID:
-        return ukprn
-    if choice == M.PICS_ID:
-        return str(learner["pics_id"])
-    if choice == M.SITE_CODE:
-        return learner["site__code"] or ""
-    if choice == M.QUALIFICATION_PLAN:
-        target = aim or (learner["aims"][0] if learner["aims"] else None)
-        return target["qualification_plan_code"] if target else ""
-    if choice == M.OFFICER:
-        return learner["main_officer__code"] or ""
-    if choice == M.MAIN_TAG:
-        return str(learner["tag"])
-    raise ValueError(choice)
 
 
 def _learner_problems(learner: Row, monitoring: list[str], ukprn: str) -> list[str]:
@@ -394,7 +381,7 @@ def _learner_problems(learner: Row, monitoring: list[str], ukprn: str) -> list[s
                 )
     for position, choice in enumerate(monitoring):
         targets = [None, *learner["aims"]] if position < 2 else learner["aims"]
-        if any(len(_monitoring_value(choice, position, learner, a, ukprn)) > 20 for a in targets):
+        if any(len(monitoring_value(choice, position, learner, a, ukprn)) > 20 for a in targets):
             reasons.append(
                 f"Monitoring {'ABCD'[position]} ({M(choice).label}) is longer than 20 characters."
             )
@@ -405,181 +392,6 @@ def _learner_problems(learner: Row, monitoring: list[str], ukprn: str) -> list[s
                     f"Payment PMR{code} of {when:%d/%m/%Y} has pence: the ILR takes pounds."
                 )
     return reasons
-
-
-class _BadValue(Exception):
-    def __init__(self, tag: str) -> None:
-        super().__init__(tag)
-        self.reason = (
-            f"{tag}: holds a control character (such as a vertical tab) that an XML file "
-            "cannot carry. The ILR schema does not accept it."
-        )
-
-
-PROGRAMME = LearningDelivery.AimType.PROGRAMME
-APPRENTICESHIP_STANDARD = 25  # ProgType
-
-
-def aim_funding(aim: Row) -> tuple[int, int | None, int | None]:
-    """FundModel, SOF and ACT of an aim: the contract's (its FundModel and SOF; its levy /
-    non-levy type unless the aim overrides it); an aim on no contract keeps its own FundModel,
-    SOF 105 when funded, and ACT 1 unless it says otherwise. ACT only for apprenticeships."""
-    if aim["contract_id"] is not None:
-        fund_model = aim["contract__fund_model"]
-        sof = aim["contract__source_of_funding"]
-        act = aim["contract_type"] or aim["contract__contract_type"]
-    else:
-        fund_model = aim["fund_model"]
-        sof = None if fund_model == FundModel.NON_FUNDED else SourceOfFunding.ESFA_ADULT
-        act = aim["contract_type"] or ContractType.LEVY
-    if fund_model != FundModel.APPRENTICESHIPS:
-        act = None
-    return fund_model, sof, act
-
-
-def _learner_element(
-    learner: Row, monitoring: list[str], ukprn: str, year_ends: date | None = None
-) -> Any:
-    """The Learner element, built in lxml (C) and written once. No namespace: the file's one
-    default namespace is declared on Message, as FIS writes it (validation.learner_schema)."""
-    sub = etree.SubElement
-
-    def add(parent: Any, tag: str, value: object) -> None:
-        try:
-            sub(parent, tag).text = str(value)
-        except ValueError:  # a control character (\x0b, \x1f, ...) XML cannot carry
-            raise _BadValue(tag) from None
-
-    el = etree.Element("Learner")
-    add(el, "LearnRefNumber", learner["lrn"])
-    add(el, "ULN", learner["uln"])
-    if learner["family_name"]:
-        add(el, "FamilyName", learner["family_name"])
-    if learner["given_names"]:
-        add(el, "GivenNames", learner["given_names"])
-    if learner["date_of_birth"]:
-        add(el, "DateOfBirth", learner["date_of_birth"].isoformat())
-    add(el, "Ethnicity", learner["ethnicity"])
-    add(el, "Sex", learner["sex"])
-    add(el, "LLDDHealthProb", learner["lldd_health_problem"])
-    if learner["planned_learning_hours"] is not None:
-        add(el, "PlanLearnHours", learner["planned_learning_hours"])
-    add(el, "PostcodePrior", learner["postcode_prior"])
-    add(el, "Postcode", learner["postcode"])
-    phone = re.sub(r"\D", "", learner["phone"])
-    if 1 <= len(phone) <= 18:
-        add(el, "TelNo", phone)
-    if learner["email"]:
-        add(el, "Email", learner["email"])
-    if learner["prior_level"] is not None and learner["prior_level_date"]:
-        prior = sub(el, "PriorAttain")
-        add(prior, "PriorLevel", learner["prior_level"])
-        add(prior, "DateLevelApp", learner["prior_level_date"].isoformat())
-    for category, primary in learner["lldd"]:
-        lldd = sub(el, "LLDDandHealthProblem")
-        add(lldd, "LLDDCat", category)
-        if primary:
-            add(lldd, "PrimaryLLDD", 1)
-    for fam_type, fam_code in learner["fams"]:
-        fam = sub(el, "LearnerFAM")
-        add(fam, "LearnFAMType", fam_type)
-        add(fam, "LearnFAMCode", fam_code)
-    for position, choice in enumerate(monitoring[:2]):
-        value = _monitoring_value(choice, position, learner, None, ukprn)
-        if value:
-            mon = sub(el, "ProviderSpecLearnerMonitoring")
-            add(mon, "ProvSpecLearnMonOccur", "AB"[position])
-            add(mon, "ProvSpecLearnMon", value)
-    for status in learner["employment"]:
-        if year_ends is not None and status["date_applies"] > year_ends:
-            continue  # a status from after the year belongs to a later return (DateEmpStatApp_01)
-        emp = sub(el, "LearnerEmploymentStatus")
-        add(emp, "EmpStat", status["status"])
-        add(emp, "DateEmpStatApp", status["date_applies"].isoformat())
-        if status["employer__ern"] and len(status["employer__ern"]) == 9:
-            add(emp, "EmpId", status["employer__ern"])
-        for esm_type, key in (("EII", "employment_intensity"), ("LOE", "length_of_employment")):
-            if status[key] is not None:
-                esm = sub(emp, "EmploymentStatusMonitoring")
-                add(esm, "ESMType", esm_type)
-                add(esm, "ESMCode", status[key])
-    # ProgType/StdCode go on every aim of a standard programme: a component without its own
-    # standard takes its programme aim's (the same episode).
-    programme_standard = {
-        aim["episode_id"]: aim["standard_id"]
-        for aim in learner["aims"]
-        if aim["aim_type"] == PROGRAMME and aim["standard_id"]
-    }
-    for sequence, aim in enumerate(learner["aims"], start=1):
-        fund_model, sof, act = aim_funding(aim)
-        programme = aim["aim_type"] == PROGRAMME
-        standard = aim["standard_id"]
-        if not standard and aim["aim_type"] == LearningDelivery.AimType.COMPONENT:
-            standard = programme_standard.get(aim["episode_id"])
-        d = sub(el, "LearningDelivery")
-        add(d, "LearnAimRef", aim["aim_ref"])
-        add(d, "AimType", aim["aim_type"])
-        add(d, "AimSeqNumber", sequence)
-        add(d, "LearnStartDate", aim["start_date"].isoformat())
-        add(d, "LearnPlanEndDate", aim["planned_end_date"].isoformat())
-        add(d, "FundModel", fund_model)
-        if programme and aim["planned_hours"] is not None:
-            add(d, "PHours", aim["planned_hours"])
-        if standard:
-            add(d, "ProgType", APPRENTICESHIP_STANDARD)
-            add(d, "StdCode", standard)
-        add(d, "DelLocPostCode", aim["delivery_postcode"])
-        if programme and aim["epa_org_id"]:
-            add(d, "EPAOrgID", aim["epa_org_id"])
-        add(d, "CompStatus", aim["completion_status"])
-        end = aim["actual_end_date"]
-        if end:
-            add(d, "LearnActEndDate", end.isoformat())
-        if aim["withdraw_reason"] is not None:
-            add(d, "WithdrawReason", aim["withdraw_reason"])
-        if aim["outcome"] is not None:
-            add(d, "Outcome", aim["outcome"])
-        if aim["achievement_date"]:
-            add(d, "AchDate", aim["achievement_date"].isoformat())
-        if sof is not None:
-            fam = sub(d, "LearningDeliveryFAM")
-            add(fam, "LearnDelFAMType", "SOF")
-            add(fam, "LearnDelFAMCode", sof)
-        if act is not None:
-            fam = sub(d, "LearningDeliveryFAM")
-            add(fam, "LearnDelFAMType", "ACT")
-            add(fam, "LearnDelFAMCode", act)
-            add(
-                fam,
-                "LearnDelFAMDateFrom",
-                (aim["contract_type_from"] or aim["start_date"]).isoformat(),
-            )
-            until = aim["contract_type_to"] or end
-            if until:
-                add(fam, "LearnDelFAMDateTo", until.isoformat())
-        if programme:
-            records = [
-                ("TNP", code, aim["start_date"], price)
-                for code, price in ((1, aim["training_price"]), (2, aim["epa_price"]))
-                if price is not None
-            ]
-            records += [
-                ("PMR", code, when, amount)
-                for code, when, amount in learner["payments"].get(aim["episode_id"], [])
-            ]
-            for kind, code, when, amount in records:
-                fin = sub(d, "AppFinRecord")
-                add(fin, "AFinType", kind)
-                add(fin, "AFinCode", code)
-                add(fin, "AFinDate", when.isoformat())
-                add(fin, "AFinAmount", int(amount))
-        for position, choice in enumerate(monitoring):
-            value = _monitoring_value(choice, position, learner, aim, ukprn)
-            if value:
-                mon = sub(d, "ProviderSpecDeliveryMonitoring")
-                add(mon, "ProvSpecDelMonOccur", "ABCD"[position])
-                add(mon, "ProvSpecDelMon", value)
-    return el
 
 
 def _header(*, year: CollectionYear, ukprn: str, serial: int, at: datetime) -> Any:
@@ -612,7 +424,7 @@ DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 
 @dataclass
 class _Checked:
-    element: Any
+    xml: str | None  # the Learner element as written (None: it could not be)
     reasons: list[str]  # why the learner is left out (none: the element goes in the file)
     errors: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
@@ -627,23 +439,25 @@ def _check_row(
     schema: Any,
     context: Context,
 ) -> _Checked:
-    """One learner as the export checks them, in order: our own checks, the element built
-    (each value against the XSD's facets when `schema` is given, so one odd value leaves out
-    its own learner, never fails the whole file), then ESFA's rules — an error leaves the
-    learner out (ESFA would reject them, unfunded until the next return), a warning is told."""
+    """One learner as the export checks them, in order: our own checks, the learner's ILR
+    record and its element (each value against the XSD's facets when `schema` is given, so
+    one odd value leaves out its own learner, never fails the whole file), then ESFA's rules
+    on that record — an error leaves the learner out (ESFA would reject them, unfunded until
+    the next return), a warning is told."""
     reasons = _learner_problems(row, monitoring, ukprn)
     if reasons:
         return _Checked(None, reasons, [], [])
     try:
-        element = _learner_element(row, monitoring, ukprn, year.ends)
-    except _BadValue as bad:
+        record = learner_record(row, monitoring, ukprn, year.ends)
+        xml = learner_xml(record)
+    except BadValue as bad:
         return _Checked(None, [bad.reason], [], [])
     if schema is not None:
-        reasons = learner_problems(schema, element)
+        reasons = learner_problems(schema, etree.fromstring(xml))
         if reasons:
-            return _Checked(element, reasons, [], [])
-    errors, warnings = ilr_rule_failures(element=element, context=context)
-    return _Checked(element, [_reason(f) for f in errors], errors, warnings)
+            return _Checked(xml, reasons, [], [])
+    errors, warnings = ilr_rule_failures(record=record, context=context)
+    return _Checked(xml, [_reason(f) for f in errors], errors, warnings)
 
 
 def ilr_write(
@@ -668,61 +482,59 @@ def ilr_write(
     checked = 0
     schema = learner_schema(str(SCHEMAS / year.schema_file))
     context = rules_context(year=year, ukprn=provider.ukprn, at=at.date())
-    handle.write(DECLARATION)
     # Message holds the one namespace declaration of the file; every element below takes it.
-    with (
-        etree.xmlfile(handle, encoding="utf-8") as xf,
-        xf.element("Message", nsmap={None: year.namespace}),
-    ):
-        xf.write("\n")
-        xf.write(_header(year=year, ukprn=provider.ukprn, serial=export.serial, at=at))
-        xf.write("\n")
-        provider_el = etree.Element("LearningProvider")
-        etree.SubElement(provider_el, "UKPRN").text = provider.ukprn
-        xf.write(provider_el)
-        xf.write("\n")
-        for learner in _rows(learners, aims):
-            checks = _check_row(
-                learner,
-                monitoring=export.monitoring,
-                ukprn=provider.ukprn,
-                year=year,
-                schema=schema if check_each else None,
-                context=context,
-            )
-            element, reasons, errors, warnings = (
-                checks.element,
-                checks.reasons,
-                checks.errors,
-                checks.warnings,
-            )
-            name = f"{learner['given_names']} {learner['family_name']}"
-            if warnings:
-                written.warnings.append(
-                    Problem(
-                        str(learner["code"]),
-                        learner["lrn"],
-                        name,
-                        [_reason(f) for f in warnings],
-                        warnings,
-                    )
+    # The year's namespace is ours (years.py), so it needs no escaping.
+    handle.write(DECLARATION + f'<Message xmlns="{year.namespace}">\n'.encode())
+    handle.write(
+        etree.tostring(_header(year=year, ukprn=provider.ukprn, serial=export.serial, at=at))
+    )
+    provider_el = etree.Element("LearningProvider")
+    etree.SubElement(provider_el, "UKPRN").text = provider.ukprn
+    handle.write(b"\n" + etree.tostring(provider_el) + b"\n")
+    pending: list[str] = []  # written a chunk at a time
+    for learner in _rows(learners, year):
+        checks = _check_row(
+            learner,
+            monitoring=export.monitoring,
+            ukprn=provider.ukprn,
+            year=year,
+            schema=schema if check_each else None,
+            context=context,
+        )
+        name = f"{learner['given_names']} {learner['family_name']}"
+        if checks.warnings:
+            written.warnings.append(
+                Problem(
+                    str(learner["code"]),
+                    learner["lrn"],
+                    name,
+                    [_reason(f) for f in checks.warnings],
+                    checks.warnings,
                 )
-            if reasons:
-                written.problems.append(
-                    Problem(str(learner["code"]), learner["lrn"], name, reasons, errors)
-                )
-            else:
-                xf.write(element)
-                xf.write("\n")  # a line each, so a schema error's line names its learner
-                written.learners += 1
-            checked += 1
-            if checked % CHUNK == 0:
-                xf.flush()
-                if progress:
-                    progress(checked)
-        if progress:
-            progress(checked)
+            )
+        if checks.reasons or checks.xml is None:
+            written.problems.append(
+                Problem(str(learner["code"]), learner["lrn"], name, checks.reasons, checks.errors)
+            )
+        else:
+            pending.append(checks.xml)  # a line each, so a schema error's line names its learner
+            written.learners += 1
+        checked += 1
+        if checked % CHUNK == 0:
+            _write_lines(handle, pending)
+            if progress:
+                progress(checked)
+    _write_lines(handle, pending)
+    handle.write(b"</Message>")
+    if progress:
+        progress(checked)
     return written
+
+
+def _write_lines(handle: IO[bytes], lines: list[str]) -> None:
+    if lines:
+        handle.write(("\n".join(lines) + "\n").encode())
+        lines.clear()
 
 
 def ilr_validate(*, handle: IO[bytes], year: CollectionYear) -> None:
@@ -916,8 +728,7 @@ def ilr_learner_check(*, learner: Learner, year: CollectionYear, at: date) -> li
     checks, then ESFA's rules; warnings too): the learner record's "Ready for ILR" panel."""
     export = IlrExport(provider=learner.provider, year_code=year.code, serial=1)
     export.monitoring = ["as_entered"] * 4
-    aims = ilr_aims(export=export, year=year).filter(learner=learner)
-    rows = list(_rows(Learner.objects.filter(pk=learner.pk), aims))
+    rows = list(_rows(Learner.objects.filter(pk=learner.pk), year))
     if not rows or not rows[0]["aims"]:
         return [Missing(f"No learning aim in {year.label}: the learner is not in its file.", "")]
     checks = _check_row(

@@ -81,7 +81,7 @@ def test_no_modules_import_each_other():
 INTERNAL_ERRORS = {
     "picsweb.jobs.JobLost",  # the job was swept: its late finish is discarded
     "picsweb.imports.xlsx.XlsxError",  # the reader's child process; read as ImportFileError
-    "ilr_exports.services._BadValue",  # one learner's value; reported with that learner
+    "ilr_exports.writer.BadValue",  # one learner's value; reported with that learner
 }
 
 

@@ -216,7 +216,7 @@ class Learner:
     deliveries: list[Delivery] = field(default_factory=list)
     has_learner_he: bool | None = None
     unreadable: list[str] = field(default_factory=list)
-    # Shared facts, worked out once (_finish_learner); True or None where the registry
+    # Shared facts, worked out once (finish_learner); True or None where the registry
     # uses them to skip rules.
     fam_types: dict[str, list[LearnerFAM]] = field(default_factory=dict)
     earliest_start: date | None = None
@@ -424,7 +424,7 @@ def parse_learner(element: Any) -> Learner:
             rec.add_lines[a] = child.text
         elif action == _HE:
             rec.has_learner_he = True
-    _finish_learner(rec)
+    finish_learner(rec)
     return rec
 
 
@@ -436,8 +436,9 @@ def _age(dob: date, on: date) -> int:
     return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
-def _finish_learner(rec: Learner) -> None:
-    """The facts rules share, once per learner."""
+def finish_learner(rec: Learner) -> None:
+    """The facts rules share, once per learner (whoever made the record: parse_learner, or
+    the export's writer from picsweb's rows)."""
     if rec.uln == TEMPORARY_ULN:
         rec.temp_uln = True
     if rec.lldd:
