@@ -491,7 +491,6 @@ def ilr_write(
     provider_el = etree.Element("LearningProvider")
     etree.SubElement(provider_el, "UKPRN").text = provider.ukprn
     handle.write(b"\n" + etree.tostring(provider_el) + b"\n")
-    pending: list[str] = []  # written a chunk at a time
     for learner in _rows(learners, year):
         checks = _check_row(
             learner,
@@ -517,24 +516,17 @@ def ilr_write(
                 Problem(str(learner["code"]), learner["lrn"], name, checks.reasons, checks.errors)
             )
         else:
-            pending.append(checks.xml)  # a line each, so a schema error's line names its learner
+            # A line each, so a schema error's line names its learner; written at once, so
+            # the validator process (reading the other end of a 64 KB pipe) keeps pace.
+            handle.write(checks.xml.encode() + b"\n")
             written.learners += 1
         checked += 1
-        if checked % CHUNK == 0:
-            _write_lines(handle, pending)
-            if progress:
-                progress(checked)
-    _write_lines(handle, pending)
+        if checked % CHUNK == 0 and progress:
+            progress(checked)
     handle.write(b"</Message>")
     if progress:
         progress(checked)
     return written
-
-
-def _write_lines(handle: IO[bytes], lines: list[str]) -> None:
-    if lines:
-        handle.write(("\n".join(lines) + "\n").encode())
-        lines.clear()
 
 
 def ilr_validate(*, handle: IO[bytes], year: CollectionYear) -> None:
