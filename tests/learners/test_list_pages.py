@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.http import QueryDict
 
+from learners import services
 from learners.filters import SORTS, LearnerFilter, learner_search
 from learners.models import Learner, Role
 from learners.services import provider_choice_lists
@@ -108,10 +109,13 @@ def test_a_search_finds_the_same_learners_as_the_one_condition_search(personas, 
     assert found_any == (search != "nobody")
 
 
+@pytest.mark.parametrize("collect_first_below", [0, 500])
 @pytest.mark.parametrize("sort", [*SORTS, *(f"-{key}" for key in SORTS)])
 def test_the_pages_list_every_learner_once_in_order_whichever_end_they_are_read_from(
-    personas, viewer, learners, sort
+    personas, viewer, learners, sort, collect_first_below, monkeypatch
 ):
+    # Both ways of finding a page: walking the sort order, or all matches first (few).
+    monkeypatch.setattr(services, "COLLECT_FIRST_BELOW", collect_first_below)
     column_order = [f"-{c}" if sort.startswith("-") else c for c in SORTS[sort.lstrip("-")]]
     expected = list(
         Learner.objects.filter(provider=personas.provider)
