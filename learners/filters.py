@@ -48,7 +48,7 @@ def learner_search(value: str, path: str = "") -> Q:
     return Q(**{f"{path}lrn__in": {value, value.upper()}}) | by_name
 
 
-def learner_search_matches(learners: QuerySet[Learner], value: str) -> QuerySet[Learner]:
+def learner_search_matches(learners: QuerySet[Learner], value: str) -> QuerySet[Learner, Any]:
     """The IDs of `learners` that the search `value` (names or an LRN) finds, as a subquery.
 
     A learner found by name has its longest word at the start of the family or of the given
