@@ -48,7 +48,24 @@ def learner_search(value: str, path: str = "") -> Q:
     return Q(**{f"{path}lrn__in": {value, value.upper()}}) | by_name
 
 
-SEARCH_FENCE = 1_000_000_000  # no limit in practice: only there to plan the search alone
+def learner_search_matches(learners: QuerySet[Learner], value: str) -> QuerySet[Learner, Any]:
+    """The IDs of `learners` that the search `value` (names or an LRN) finds, as a subquery.
+
+    A learner found by name has its longest word at the start of the family or of the given
+    names, so the matches are the union of three index ranges: that word in the family-name
+    prefix index, in the given-names prefix index (PostgreSQL: migration 0015, which carry
+    the names and the LRN, so the whole search is tested in the index), and the LRN. Written
+    as one condition, PostgreSQL reads every row of the provider to compute UPPER() of both
+    names (`q=s`: 300 ms at 100,000 learners, against 15 ms so)."""
+    search = learner_search(value)
+    word = max(value.split(), key=len)
+    branches = [
+        learners.filter(search, family_name__istartswith=word),
+        learners.filter(search, given_names__istartswith=word),
+        learners.filter(lrn__in={value, value.upper()}),
+    ]
+    first, *rest = (branch.order_by().values("id") for branch in branches)
+    return first.union(*rest)
 
 
 class LearnerFilter(django_filters.FilterSet):
@@ -109,12 +126,9 @@ class LearnerFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # The matches are found through the name-prefix indexes first and only they are sorted:
-        # a subquery with a LIMIT is planned on its own (an optimisation fence). Filtered in
-        # place, PostgreSQL walks the whole provider in name order to find "Smi…" (187 ms at
-        # 100,000 learners, against 38 ms so).
-        matches = queryset.filter(learner_search(value)).values("id")[:SEARCH_FENCE]
-        return queryset.filter(id__in=matches)
+        if value.isdigit() and len(value) == 10:
+            return queryset.filter(learner_search(value))  # a ULN: the (provider, uln) index
+        return queryset.filter(id__in=learner_search_matches(queryset, value))
 
     def filter_subcontractor(
         self, queryset: QuerySet[Learner], name: str, value: int

@@ -73,6 +73,11 @@ def provider_choice_lists(*, provider: Provider) -> ChoiceLists:
     return lists
 
 
+# Up to this many matches, a page's learners are found first and then sorted (see below).
+COLLECT_FIRST_BELOW = 500
+_NO_LIMIT = 1_000_000_000  # a LIMIT that limits nothing: it only plans the subquery alone
+
+
 def learner_list_page(
     *, learners: QuerySet[Learner], ordering: list[str], per_page: int, number: str | None
 ) -> Page[Learner]:
@@ -80,12 +85,35 @@ def learner_list_page(
     then read with their site, officer and latest employer, so a deep page costs no more
     than the first (the employer subquery runs for 25 rows, not for every skipped row).
 
+    A page in the second half of the list is read from the other end, in the reverse order,
+    and turned round: the last page skips nothing rather than every learner before it. Every
+    sort ends in a unique column, so both orders are the same list.
+
+    When the filters match few learners (the count says so) they are all found first and
+    only they are sorted: a subquery with a LIMIT is planned on its own. Otherwise PostgreSQL
+    may walk the whole provider in sort order, testing each learner, to fill page 1 of a
+    rare standard (44 ms for 170 matches at 100,000 learners, against 3 ms so). Not for many
+    more: PostgreSQL then reads the whole table to sort them, where the walk in sort order
+    stops early (a filter matching 5,000: 64 ms against 1 ms).
+
     (Reading the IDs and the total in one query with COUNT(*) OVER () was measured slower:
     PostgreSQL then sorts every match even for page 1, where the index order stops at 25.)
     """
-    ids_page = Paginator(learners.order_by(*ordering).values_list("id", flat=True), per_page)
-    page = ids_page.get_page(number)
-    ids = list(page.object_list)
+    paginator = Paginator(learners.order_by(*ordering).values_list("id", flat=True), per_page)
+    page = paginator.get_page(number)
+    count = paginator.count
+    start = (page.number - 1) * per_page
+    end = min(start + per_page, count)
+    if count <= COLLECT_FIRST_BELOW:
+        learners = Learner.objects.filter(id__in=learners.order_by().values("id")[:_NO_LIMIT])
+    if start > count - end:
+        reverse = [c[1:] if c.startswith("-") else f"-{c}" for c in ordering]
+        ids = list(
+            learners.order_by(*reverse).values_list("id", flat=True)[count - end : count - start]
+        )
+        ids.reverse()
+    else:
+        ids = list(learners.order_by(*ordering).values_list("id", flat=True)[start:end])
     latest_employer = (
         EmploymentStatus.objects.filter(learner=OuterRef("pk"))
         .order_by("-date_applies", "-id")
