@@ -102,16 +102,15 @@ def _writer_alone(export: Any) -> dict[str, float]:
     ilr_write does, to a temporary file (no rules, no validation)."""
     import tempfile
 
-    from ilr_exports.services import _learner_problems, _rows, ilr_aims, ilr_learners
+    from ilr_exports.services import _learner_problems, _rows, ilr_learners
     from ilr_exports.writer import learner_record, learner_xml
     from ilr_exports.years import CURRENT_YEAR
 
-    aims = ilr_aims(export=export, year=CURRENT_YEAR)
     ukprn = export.provider.ukprn
     # The learners the export writes (those it leaves out are not written).
     rows = [
         row
-        for row in _rows(ilr_learners(export=export, aims=aims), CURRENT_YEAR)
+        for row in _rows(ilr_learners(export=export, year=CURRENT_YEAR), CURRENT_YEAR)
         if not _learner_problems(row, export.monitoring, ukprn)
     ]
     started = time.perf_counter()

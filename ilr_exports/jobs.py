@@ -15,7 +15,6 @@ from ilr_exports.models import IlrExport
 from ilr_exports.services import (
     Discard,
     Written,
-    ilr_aims,
     ilr_export_record,
     ilr_file_name,
     ilr_learners,
@@ -133,7 +132,7 @@ def ilr_export_create(
             spec=ILR_EXPORT,
             user=user,
             provider=provider,
-            rows=ilr_learners(export=export, aims=ilr_aims(export=export, year=year)),
+            rows=ilr_learners(export=export, year=year),
             params={"export": str(export.code)},
         )
         export.save(update_fields=["job"])

@@ -156,21 +156,17 @@ def ilr_file_name(*, ukprn: str, year: CollectionYear, at: datetime, serial: int
     return f"ILR-{ukprn}-{year.code}-{at:%Y%m%d}-{at:%H%M%S}-{serial:02d}.XML"
 
 
-def ilr_aims(*, export: IlrExport, year: CollectionYear) -> QuerySet[LearningDelivery]:
-    """The aims in the file: every aim of the provider's learners active in the year. The
-    filters choose learners (ilr_learners), never aims, so each learner goes in whole."""
-    return _year_aims(year).filter(learner__provider=export.provider)
-
-
 def _year_aims(year: CollectionYear) -> QuerySet[LearningDelivery]:
-    """Aims active in the year, of any provider: only ever narrowed to learners already
-    chosen (by provider) — the provider's join would make PostgreSQL read all its learners."""
+    """The aims in the file: those active in the year. Of any provider: only ever narrowed to
+    learners already chosen by provider — a provider join here makes PostgreSQL read all the
+    provider's learners for every query. The filters choose learners (ilr_learners), never
+    aims, so each learner goes in whole."""
     return LearningDelivery.objects.filter(start_date__lte=year.ends).filter(
         Q(actual_end_date__isnull=True) | Q(actual_end_date__gte=year.starts)
     )
 
 
-def ilr_learners(*, export: IlrExport, aims: QuerySet[LearningDelivery]) -> QuerySet[Learner]:
+def ilr_learners(*, export: IlrExport, year: CollectionYear) -> QuerySet[Learner]:
     """The learners in the file: those with an aim in the year, narrowed by each filter in
     use; never a learner with an aim in the year on a contract whose Include in ILR Exports is
     No (seed 001: "no learners linked to that contract will be included")."""
@@ -182,7 +178,7 @@ def ilr_learners(*, export: IlrExport, aims: QuerySet[LearningDelivery]) -> Quer
             learner_id=OuterRef("pk"), tag_id__in=export.filters["tags"]
         )
         learners = learners.filter(Exists(links))
-    learner_aims = aims.filter(learner_id=OuterRef("pk"))
+    learner_aims = _year_aims(year).filter(learner_id=OuterRef("pk"))
     if export.filters.get("contracts"):
         learners = learners.filter(
             Exists(learner_aims.filter(contract_id__in=export.filters["contracts"]))
@@ -475,9 +471,8 @@ def ilr_write(
     `check_each`: each learner against the XSD's facets before it is written, so one odd
     value leaves out its own learner (about 65 microseconds a learner)."""
     provider = export.provider
-    aims = ilr_aims(export=export, year=year)
     if learners is None:
-        learners = ilr_learners(export=export, aims=aims)
+        learners = ilr_learners(export=export, year=year)
     written = Written()
     checked = 0
     schema = learner_schema(str(SCHEMAS / year.schema_file))

@@ -13,7 +13,7 @@ from demo import services as demo
 from ilr_exports.models import IlrExport
 from ilr_exports.rules import Learner as IlrLearner
 from ilr_exports.rules import parse_learner
-from ilr_exports.services import _learner_problems, _rows, ilr_aims, ilr_learners
+from ilr_exports.services import _learner_problems, _rows, ilr_learners
 from ilr_exports.writer import BadValue, learner_record, learner_xml
 from ilr_exports.years import CURRENT_YEAR
 from learners.models import LearnerFAM, LearnerLLDD, Provider
@@ -31,7 +31,7 @@ MONITORINGS = [
 
 def _records(provider: Provider, monitoring: list[str]) -> list[tuple[str, IlrLearner, str]]:
     export = IlrExport(provider=provider, year_code=CURRENT_YEAR.code, monitoring=monitoring)
-    learners = ilr_learners(export=export, aims=ilr_aims(export=export, year=CURRENT_YEAR))
+    learners = ilr_learners(export=export, year=CURRENT_YEAR)
     written = []
     for row in _rows(learners, CURRENT_YEAR):
         if _learner_problems(row, monitoring, provider.ukprn):
@@ -90,9 +90,7 @@ def test_awkward_text_is_escaped_and_reads_back_unchanged(personas):
 def test_a_character_xml_cannot_carry_names_its_element(personas, bad):
     ilr_learner(personas.provider, "BAD1", provider_monitoring_a=f"A{bad}B")
     export = IlrExport(provider=personas.provider, year_code="2526", monitoring=[M.AS_ENTERED] * 4)
-    (row,) = _rows(
-        ilr_learners(export=export, aims=ilr_aims(export=export, year=CURRENT_YEAR)), CURRENT_YEAR
-    )
+    (row,) = _rows(ilr_learners(export=export, year=CURRENT_YEAR), CURRENT_YEAR)
     record = learner_record(row, export.monitoring, personas.provider.ukprn)
     with pytest.raises(BadValue) as refused:
         learner_xml(record)
