@@ -38,7 +38,7 @@ from ilr_exports.validation import (
     learner_schema,
     validate_stream,
 )
-from ilr_exports.writer import BadValue, learner_record, learner_xml, monitoring_value
+from ilr_exports.writer import BadValue, Row, learner_record, learner_xml, monitoring_value
 from ilr_exports.years import NEWEST, SCHEMAS, CollectionYear, schema_for
 from learners import identifiers
 from learners.models import (
@@ -247,7 +247,6 @@ AIM_FIELDS = (
     "delivery_monitoring_c",
     "delivery_monitoring_d",
 )
-Row = dict[str, Any]
 
 
 def _rows(learners: QuerySet[Learner], year: CollectionYear) -> Iterator[Row]:
@@ -264,15 +263,16 @@ def _rows(learners: QuerySet[Learner], year: CollectionYear) -> Iterator[Row]:
 
 
 def _grouped(queryset: QuerySet[Any], *fields: str) -> dict[int, list[tuple[Any, ...]]]:
-    """The rows of `queryset` (the first field a learner id) by learner, in the query's order."""
-    by_learner: dict[int, list[tuple[Any, ...]]] = {}
+    """The rows of `queryset` by their first field (a learner's or an episode's id), each
+    key's rows in the query's order."""
+    by_key: dict[int, list[tuple[Any, ...]]] = {}
     for values in queryset.values_list(*fields):
-        found = by_learner.get(values[0])
+        found = by_key.get(values[0])
         if found is None:
-            by_learner[values[0]] = [values]
+            by_key[values[0]] = [values]
         else:
             found.append(values)
-    return by_learner
+    return by_key
 
 
 def _chunk_rows(chunk: list[tuple[Any, ...]], year: CollectionYear) -> Iterator[Row]:
