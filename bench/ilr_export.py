@@ -4,8 +4,9 @@ against the XSD while streaming) and peak memory, which should not grow with the
 The file is validated against the XSD while it is written, in a second process. Baseline in
 the same run: the same file built in memory and validated whole afterwards.
 
-Targets (issue 7): >= 5,000 learners/s at ~50,000 learners; peak memory at ~5,000 and
-~50,000 learners within 20% of each other. Issue 18 adds, in the same run, the writer alone:
+Targets: >= 8,000 learners/s at ~50,000 learners with ESFA's rules on (issue 18; issue 7
+asked 5,000 without them); peak memory at ~5,000 and ~50,000 learners within 20% of each
+other. Issue 18 adds, in the same run, the writer alone:
 the same learners' rows read first (not timed), then only their Learner elements built and
 written through lxml's incremental writer (no database, no checks, no validation): the
 ceiling the whole export is measured against (the ratio). Since the rules check the record the
@@ -199,8 +200,9 @@ def main() -> None:
     growth = large["peak_mb"] / small["peak_mb"] - 1
     print(
         f"\nstreaming: {large['learners'] / large['seconds']:,.0f} learners/s at "
-        f"{large['learners']:,.0f} learners (target >= 5,000); peak {small['peak_mb']:.0f} MB "
-        f"at {small['learners']:,.0f} and {large['peak_mb']:.0f} MB at {large['learners']:,.0f} "
+        f"{large['learners']:,.0f} learners (target >= 8,000 with the rules); peak "
+        f"{small['peak_mb']:.0f} MB at {small['learners']:,.0f} and {large['peak_mb']:.0f} MB "
+        f"at {large['learners']:,.0f} "
         f"learners: {growth:+.0%} (target within 20%); the validator process peaks at "
         f"{small['validator_mb']:.0f} and {large['validator_mb']:.0f} MB; the in-memory baseline "
         f"peaks at {tree['peak_mb']:.0f} MB ({tree['peak_mb'] / large['peak_mb']:.1f}x)"

@@ -51,6 +51,7 @@ from learners.models import (
 )
 from learners.record import Missing
 from payments.models import PaymentRecord
+from picsweb.db import Ids
 from picsweb.errors import UserError
 
 CHUNK = 1000  # learners between flushes and progress reports
@@ -276,7 +277,7 @@ def _grouped(queryset: QuerySet[Any], *fields: str) -> dict[int, list[tuple[Any,
 
 
 def _chunk_rows(chunk: list[tuple[Any, ...]], year: CollectionYear) -> Iterator[Row]:
-    ids = [values[0] for values in chunk]
+    ids = Ids(values[0] for values in chunk)
     aim_rows = _grouped(
         _year_aims(year).filter(learner_id__any_of=ids).order_by("start_date", "aim_type", "id"),
         *AIM_FIELDS,
@@ -309,7 +310,7 @@ def _chunk_rows(chunk: list[tuple[Any, ...]], year: CollectionYear) -> Iterator[
     episodes = {a[1] for found in aim_rows.values() for a in found}
     payment_rows = _grouped(
         PaymentRecord.objects.filter(
-            episode_id__any_of=episodes,
+            episode_id__any_of=Ids(episodes),
             system_type__in=_PMR_CODES,
             actual_date__isnull=False,
             actual_amount__isnull=False,

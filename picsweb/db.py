@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -27,18 +28,31 @@ def use_web_statement_timeout() -> None:
         options["options"] = f"{options.get('options', '')} -c statement_timeout={timeout}".strip()
 
 
+class Ids:
+    """Whole numbers for `any_of`, held in one object so that Django hands them to the lookup
+    as they are: a list, tuple or set would be walked value by value first (resolving each as
+    an expression, checking each against the related model), about 10 microseconds a learner
+    in the ILR export's chunk queries."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Iterable[int]) -> None:
+        self.values = [int(value) for value in values]
+
+
 class AnyOf(Lookup):  # type: ignore[type-arg]
     """`learner_id__any_of=ids`: the column is one of a list of whole numbers, sent as one
     parameter (PostgreSQL: an array; SQLite: a JSON list read by json_each) instead of one
     placeholder per value, which Django prepares value by value (~5 microseconds each) and
-    SQLite caps at 999. For reading records by the ids of a chunk of rows already fetched."""
+    SQLite caps at 999. For reading records by the ids of a chunk of rows already fetched;
+    pass them as `Ids(...)` (a plain list works too, prepared value by value)."""
 
     lookup_name = "any_of"
     prepare_rhs = False
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, params = self.process_lhs(compiler, connection)
-        ids = [int(value) for value in self.rhs]
+        ids = self.rhs.values if isinstance(self.rhs, Ids) else [int(v) for v in self.rhs]
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s::bigint[])", [*params, ids]
         # `lhs` is the column Django compiled, the ids a parameter: nothing of the caller's text.
