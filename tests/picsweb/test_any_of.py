@@ -20,7 +20,7 @@ def test_an_empty_list_finds_nothing(personas):
     assert not Learner.objects.filter(id__any_of=[]).exists()
 
 
-def test_ids_held_in_one_object_find_the_same_rows_as_a_list(personas):
+def test_ids_held_in_one_object_find_exactly_the_rows_named(personas):
     learners = [make_learner(provider=personas.provider) for _ in range(4)]
     for learner in learners:
         make_employment(learner=learner)
