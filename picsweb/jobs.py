@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from celery import current_app
@@ -301,12 +301,14 @@ def job_fail(*, job: Job, message: str) -> None:
     _email_owner(job)
 
 
-def job_fail_stale() -> int:
+def job_fail_stale(*, now: datetime | None = None) -> int:
     """Fails running jobs whose worker stopped writing its heartbeat (a worker killed
-    outright). Run by Celery beat (picsweb.sweep_stale_jobs), never by a page."""
-    cutoff = timezone.now() - timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
+    outright) more than JOB_STALE_AFTER_SECONDS before `now` (by default, the present; tests
+    pass a later time, as if the sweep ran then). Run by Celery beat
+    (picsweb.sweep_stale_jobs), never by a page."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
     failed = 0
-    for job in Job.objects.stale().select_related("owner"):
+    for job in Job.objects.stale(cutoff=cutoff).select_related("owner"):
         # Compare-and-set, heartbeat included: an apply committing right now holds the row
         # (job_hold_running) and leaves a fresh heartbeat, so this then matches nothing.
         updated = Job.objects.filter(

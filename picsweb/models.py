@@ -5,7 +5,7 @@ result backend)."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -88,9 +88,8 @@ def job_file_path(instance: Job, filename: str) -> str:
 
 
 class JobQuerySet(models.QuerySet["Job"]):
-    def stale(self) -> JobQuerySet:
-        """Running jobs whose worker has not reported for longer than JOB_STALE_AFTER."""
-        cutoff = timezone.now() - timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
+    def stale(self, *, cutoff: datetime) -> JobQuerySet:
+        """Running jobs whose worker has not reported since `cutoff`."""
         return self.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff)
 
     def files_expired(self) -> JobQuerySet:
