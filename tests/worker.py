@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -180,3 +182,12 @@ def start_beat(worker: Worker, tmp: Path, **env: str) -> Iterator[subprocess.Pop
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def sweep_an_hour_later() -> int:
+    """What Celery beat's stale-job sweep does, run as if an hour had passed since every
+    job's last heartbeat. The test worker goes on beating, so a zero threshold would race with
+    a beat written between the sweep's cutoff and its update."""
+    from picsweb.jobs import job_fail_stale
+
+    return job_fail_stale(now=timezone.now() + timedelta(hours=1))

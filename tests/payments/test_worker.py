@@ -4,11 +4,9 @@ pool process having finished) fully imported: never part of a file."""
 import os
 import signal
 import time
-from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from learners.models import Role
 from payments.importing import PAYMENTS
@@ -18,7 +16,7 @@ from picsweb.imports.pipeline import import_confirm, import_start
 from picsweb.jobs import LOST_WORKER_MESSAGE
 from picsweb.models import ImportBatch, Job
 from tests.factories import make_episode, make_learner, make_provider, make_user
-from tests.worker import worker_children
+from tests.worker import sweep_an_hour_later, worker_children
 
 pytestmark = pytest.mark.worker
 
@@ -91,14 +89,12 @@ def test_a_worker_whose_main_process_is_killed_mid_apply_leaves_all_or_nothing(
 
 
 def test_an_apply_swept_while_writing_rolls_back_and_can_be_confirmed_again(
-    celery_worker, transactional_db, settings
+    celery_worker, transactional_db
 ):
     validation, owner = validated(transactional_db)
     apply_job = import_confirm(validation=validation, user=owner)
     wait_for(apply_job, lambda j: j.status == Job.Status.RUNNING and j.progress_done > 0)
-    # Swept as if an hour had passed since its last heartbeat: the worker goes on beating,
-    # and a zero threshold would race with a beat written between the cutoff and the update.
-    assert jobs.job_fail_stale(now=timezone.now() + timedelta(hours=1)) == 1
+    assert sweep_an_hour_later() == 1
 
     validation.refresh_from_db()
     again = import_confirm(validation=validation, user=owner)  # waits for the first to end

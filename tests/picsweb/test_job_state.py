@@ -18,7 +18,7 @@ from picsweb import jobs
 from picsweb.imports.pipeline import import_confirm, import_start
 from picsweb.models import ImportBatch, Job
 from tests.factories import make_episode, make_learner, make_provider, make_user
-from tests.worker import start_beat
+from tests.worker import start_beat, sweep_an_hour_later
 
 
 def wait_for(job, test, timeout=30.0):
@@ -102,12 +102,10 @@ def test_a_quiet_running_job_keeps_its_heartbeat_and_is_not_swept(celery_worker,
     assert job.status == Job.Status.SUCCEEDED
 
 
-def test_a_swept_job_that_finishes_late_stays_failed(celery_worker, owner, settings, mailoutbox):
+def test_a_swept_job_that_finishes_late_stays_failed(celery_worker, owner, mailoutbox):
     job = start(owner, "tests.sleep", seconds=5)  # still running when swept, on a busy machine
     wait_for(job, lambda j: j.status == Job.Status.RUNNING)
-    # Swept as if an hour had passed since its last heartbeat: the worker goes on beating,
-    # and a zero threshold would race with a beat written between the cutoff and the update.
-    assert jobs.job_fail_stale(now=timezone.now() + timedelta(hours=1)) == 1
+    assert sweep_an_hour_later() == 1
     assert [m.subject for m in mailoutbox] == ["Failed: Test sleep"]
 
     idle = start(owner, "tests.quiet", seconds=0.1)  # runs once the swept one has ended
@@ -120,7 +118,7 @@ def test_a_swept_job_that_finishes_late_stays_failed(celery_worker, owner, setti
     assert [e["Subject"] for e in celery_worker.emails()] == ["Finished: Test quiet"]
 
 
-def test_a_swept_apply_imports_nothing_and_can_be_confirmed_again(celery_worker, owner, settings):
+def test_a_swept_apply_imports_nothing_and_can_be_confirmed_again(celery_worker, owner):
     provider = owner.memberships.first().provider
     make_episode(learner=make_learner(provider=provider), ident="00001")
     content = "IDENT,EXPECTED PAYMENT DATE,EXPECTED PAYMENT AMOUNT,CREDIT/DEBIT\n" + "".join(
@@ -147,9 +145,7 @@ def test_a_swept_apply_imports_nothing_and_can_be_confirmed_again(celery_worker,
         apply_job = import_confirm(validation=validation, user=owner)
         wait_for(apply_job, lambda j: j.status == Job.Status.RUNNING)
         time.sleep(0.5)
-        # Swept as if an hour had passed since its last heartbeat: the worker goes on beating,
-        # and a zero threshold would race with a beat written between the cutoff and the update.
-        assert jobs.job_fail_stale(now=timezone.now() + timedelta(hours=1)) == 1
+        assert sweep_an_hour_later() == 1
     finally:
         side.rollback()
         side.close()
