@@ -3,6 +3,8 @@ sorted and deep pages, against a baseline measured in the same run (the plain wa
 Paginator over the select_related + annotated queryset).
 
 Target (issues 4 and 19): every page p95 <= 150 ms and <= 10 queries, deep pages included.
+The pages are served in this process as gunicorn serves them: after picsweb/wsgi.py's
+ready_to_serve(), so a full garbage collection does not walk Django's startup objects.
 Run: .venv/bin/python bench/learner_list.py [--learners 200000] [--repeat 15]
 """
 
@@ -123,9 +125,12 @@ def main() -> None:
         assert learners.is_valid(), learners.errors
         return max(1, -(-learners.qs.count() // per_page))
 
+    from picsweb.serving import ready_to_serve
+
     client = Client()
     client.force_login(User.objects.get(username="staff"))
     client.get("/learners/")
+    ready_to_serve()  # as picsweb/wsgi.py does before the server's first request
 
     print(f"{Learner.objects.count():,} learners in all, {count:,} at {provider.name}")
     print(

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from learners import identifiers
@@ -87,7 +87,9 @@ def _latest_by_learner(rows: Iterable[Mapping[str, Any]]) -> dict[int, Mapping[s
 def as_current_employment(*, today: date) -> QuerySet[EmploymentStatus]:
     """Each learner's employment status current on `today`: the latest record applying by
     then (the later one entered wins on the same date). The AS Agreement ID filter and the
-    file both use this one rule, so the learner the filter finds is the row the file writes."""
+    file both use this one rule, so the learner the filter finds is the row the file writes.
+    For every learner at once (the file): no later record exists, which PostgreSQL answers
+    with one hash join over all the records."""
     later = EmploymentStatus.objects.filter(
         learner_id=OuterRef("learner_id"), date_applies__lte=today
     ).filter(
@@ -97,15 +99,28 @@ def as_current_employment(*, today: date) -> QuerySet[EmploymentStatus]:
     return EmploymentStatus.objects.filter(date_applies__lte=today).exclude(Exists(later))
 
 
+def _current_status_id(*, today: date) -> Subquery:
+    """The same rule for one learner (the outer record's): the id of their latest record
+    applying by `today`, the later one entered first on the same date."""
+    return Subquery(
+        EmploymentStatus.objects.filter(learner_id=OuterRef("learner_id"), date_applies__lte=today)
+        .order_by("-date_applies", "-id")
+        .values("id")[:1]
+    )
+
+
 def as_current_agreement_filter(
     learners: QuerySet[Learner], *, agreement_id: str, today: date
 ) -> QuerySet[Learner]:
     """The learners Employed under `agreement_id` today: an EXISTS served by the
-    (as_agreement_id, learner) index, its NOT EXISTS by the learner index."""
-    current = as_current_employment(today=today).filter(
+    (as_agreement_id, learner) index, each record found there tested against its learner's
+    current one by the learner index. (As the file's NOT EXISTS, PostgreSQL hashed every
+    employment record of every provider for it: 36 ms against 11 ms at 200,000 learners.)"""
+    current = EmploymentStatus.objects.filter(
         learner_id=OuterRef("pk"),
         status=EmploymentStatus.Status.EMPLOYED,
         as_agreement_id=agreement_id,
+        id=_current_status_id(today=today),
     )
     return learners.filter(Exists(current))
 

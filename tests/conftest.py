@@ -35,12 +35,21 @@ def celery_worker(celery_worker_process: Worker) -> Worker:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _reference_data(django_db_setup: None, django_db_blocker: Any) -> None:
+def _reference_data(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+) -> None:
     """The LARS standards come with migration 0002; tests with transactional_db flush them,
-    so a reused test database gets them back here."""
+    so a reused test database gets them back here. (Not when no test of the run uses the
+    database: pytest-django then sets none up, and the connection is the real one.)"""
     from learners.models import Standard
     from learners.reference_data import load_standards
 
+    if not any(
+        {"db", "transactional_db"} & set(item.fixturenames)  # type: ignore[attr-defined]
+        or item.get_closest_marker("django_db")
+        for item in request.session.items
+    ):
+        return
     with django_db_blocker.unblock():
         if not Standard.objects.exists():
             load_standards(Standard)

@@ -223,6 +223,22 @@ def test_it_exports_the_employment_status_current_at_the_export_date(personas):
     ]
 
 
+def test_of_two_statuses_on_one_date_the_filter_and_the_file_take_the_one_entered_later(
+    personas,
+):
+    learner = sendable(personas.provider, lrn="TWICE", employment={"as_agreement_id": "X00445"})
+    first = learner.employment_statuses.get()
+    make_employment(learner=learner, date_applies=first.date_applies, as_agreement_id="ZZZ999")
+
+    assert not as_current_agreement_filter(
+        Learner.objects.all(), agreement_id="X00445", today=TODAY
+    ).exists()
+    found = as_current_agreement_filter(Learner.objects.all(), agreement_id="ZZZ999", today=TODAY)
+    assert [learner.lrn for learner in found] == ["TWICE"]
+    export = as_cohort_build(learners=Learner.objects.all(), today=TODAY)
+    assert [cells[1] for _, cells in export.rows] == ["ZZZ999"]
+
+
 def test_it_lists_on_the_agreement_id_only_learners_employed_under_it_today(personas):
     staff = personas.by_role[Role.LEARNER_LIST]
     newer = sendable(personas.provider, lrn="NEWER", employment={"as_agreement_id": "X00445"})
