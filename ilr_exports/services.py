@@ -51,7 +51,7 @@ from learners.models import (
 )
 from learners.record import Missing
 from payments.models import PaymentRecord
-from picsweb.db import Ids
+from picsweb.db import Ids, read_ahead
 from picsweb.errors import UserError
 
 CHUNK = 1000  # learners between flushes and progress reports
@@ -250,17 +250,41 @@ AIM_FIELDS = (
 )
 
 
-def _rows(learners: QuerySet[Learner], year: CollectionYear) -> Iterator[Row]:
+def _rows(
+    learners: QuerySet[Learner], year: CollectionYear, *, ahead: bool = False
+) -> Iterator[Row]:
     """The learners in LRN order, each a dict with its aims, employment records, LLDD
     categories, learner FAMs, main tag and PMR payments. The learners come from one query
     (the filters evaluated once) read through a server-side cursor; their other records are
     read a chunk of learners at a time, by learner id (six indexed queries a chunk): memory
-    stays flat, and no query sorts or filters more than its own chunk."""
+    stays flat, and no query sorts or filters more than its own chunk. `ahead` (an export):
+    the chunks are read in a thread up to two ahead (picsweb.db.read_ahead), so PostgreSQL
+    answers the next chunk's queries while this one is checked and written."""
+    chunks = read_ahead(lambda: _chunks(learners, year)) if ahead else _chunks(learners, year)
+    for chunk in chunks:
+        yield from _chunk_rows(chunk)
+
+
+@dataclass
+class _Chunk:
+    """A chunk of learners' values and their other records, by learner (payments: by
+    episode)."""
+
+    learners: list[tuple[Any, ...]]
+    aims: dict[int, list[tuple[Any, ...]]]
+    employment: dict[int, list[tuple[Any, ...]]]
+    tags: dict[int, list[tuple[Any, ...]]]
+    lldd: dict[int, list[tuple[Any, ...]]]
+    fams: dict[int, list[tuple[Any, ...]]]
+    payments: dict[int, list[tuple[Any, ...]]]
+
+
+def _chunks(learners: QuerySet[Learner], year: CollectionYear) -> Iterator[_Chunk]:
     rows = (
         learners.order_by("lrn", "id").values_list(*LEARNER_FIELDS).iterator(chunk_size=ROWS_CHUNK)
     )
     while chunk := list(itertools.islice(rows, ROWS_CHUNK)):
-        yield from _chunk_rows(chunk, year)
+        yield _read_chunk(chunk, year)
 
 
 def _grouped(queryset: QuerySet[Any], *fields: str) -> dict[int, list[tuple[Any, ...]]]:
@@ -276,7 +300,7 @@ def _grouped(queryset: QuerySet[Any], *fields: str) -> dict[int, list[tuple[Any,
     return by_key
 
 
-def _chunk_rows(chunk: list[tuple[Any, ...]], year: CollectionYear) -> Iterator[Row]:
+def _read_chunk(chunk: list[tuple[Any, ...]], year: CollectionYear) -> _Chunk:
     ids = Ids(values[0] for values in chunk)
     aim_rows = _grouped(
         _year_aims(year).filter(learner_id__any_of=ids).order_by("start_date", "aim_type", "id"),
@@ -320,8 +344,14 @@ def _chunk_rows(chunk: list[tuple[Any, ...]], year: CollectionYear) -> Iterator[
         "actual_date",
         "actual_amount",
     )
+    return _Chunk(chunk, aim_rows, employment_rows, tag_rows, lldd_rows, fam_rows, payment_rows)
+
+
+def _chunk_rows(read: _Chunk) -> Iterator[Row]:
+    aim_rows, employment_rows, tag_rows = read.aims, read.employment, read.tags
+    lldd_rows, fam_rows, payment_rows = read.lldd, read.fams, read.payments
     none: list[tuple[Any, ...]] = []
-    for values in chunk:
+    for values in read.learners:
         row: Row = dict(zip(LEARNER_FIELDS, values, strict=True))
         learner_id = values[0]
         row["aims"] = [
@@ -487,7 +517,7 @@ def ilr_write(
     provider_el = etree.Element("LearningProvider")
     etree.SubElement(provider_el, "UKPRN").text = provider.ukprn
     handle.write(b"\n" + etree.tostring(provider_el) + b"\n")
-    for learner in _rows(learners, year):
+    for learner in _rows(learners, year, ahead=True):
         checks = _check_row(
             learner,
             monitoring=export.monitoring,

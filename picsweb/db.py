@@ -1,13 +1,16 @@
-"""Database helpers: settings that apply to web processes only, and the `any_of` lookup."""
+"""Database helpers: settings that apply to web processes only, the `any_of` lookup, and
+reading ahead in a thread."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import Any
+import queue
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import Field, ForeignObject, Lookup
 
 
@@ -62,3 +65,54 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
 
 Field.register_lookup(AnyOf)
 ForeignObject.register_lookup(AnyOf)  # foreign keys keep a lookup list of their own
+
+
+_END = object()
+T = TypeVar("T")
+
+
+def read_ahead(items: Callable[[], Iterator[T]], *, depth: int = 2) -> Generator[T, None, None]:
+    """The items of `items()`, read in a thread on its own database connection, up to `depth`
+    items ahead of the caller: PostgreSQL answers the next chunk's queries while the caller
+    works on this one (psycopg2 lets go of the GIL while it waits). For reading long exports
+    of committed data: inside a transaction (a test, or an atomic block) another connection
+    would not see its rows, so the items are read in this thread, as they are on SQLite."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield from items()
+        return
+    ready: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: Any, error: BaseException | None = None) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put((item, error), timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items():
+                if not put(item):
+                    return
+            put(_END)
+        except BaseException as error:  # handed to the caller, raised there
+            put(_END, error)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    thread = threading.Thread(target=produce, name="read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = ready.get()
+            if item is _END:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
