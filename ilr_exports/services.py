@@ -47,7 +47,10 @@ from learners.models import (
     LearnerFAM,
     LearnerLLDD,
     LearningDelivery,
+    Officer,
     Provider,
+    Site,
+    Tag,
 )
 from learners.record import Missing
 from payments.models import PaymentRecord
@@ -59,6 +62,27 @@ ROWS_CHUNK = 2000  # learners whose records are read together
 M = IlrExport.Monitoring
 _NAME = re.compile(r'^[^0-9\r\n\t|"]{1,100}$')
 _PMR_CODES = {"APTB_PMR1": 1, "APTB_PMR2": 2, "APTB_PMR3": 3}
+
+
+def _longest(model: type[Any], *names: str) -> int:
+    return max(model._meta.get_field(name).max_length for name in names)
+
+
+# The longest value each monitoring choice can take, from the columns it is read from: only
+# a choice that can pass the ILR's 20 characters is checked learner by learner. (SQLite does
+# not hold a column to its length; the XSD check of the whole file still would.)
+_MONITORING_LONGEST = {
+    M.AS_ENTERED: max(
+        _longest(Learner, "provider_monitoring_a", "provider_monitoring_b"),
+        _longest(LearningDelivery, *(f"delivery_monitoring_{p}" for p in "abcd")),
+    ),
+    M.PROVIDER_ID: _longest(Provider, "ukprn"),
+    M.PICS_ID: _longest(Learner, "pics_id"),
+    M.SITE_CODE: _longest(Site, "code"),
+    M.QUALIFICATION_PLAN: _longest(LearningDelivery, "qualification_plan_code"),
+    M.OFFICER: _longest(Officer, "code"),
+    M.MAIN_TAG: _longest(Tag, "name"),
+}
 
 
 class IlrExportError(UserError):
@@ -407,6 +431,8 @@ def _learner_problems(learner: Row, monitoring: list[str], ukprn: str) -> list[s
                     f"Aim {aim['aim_ref']} has a price with pence: the ILR takes pounds."
                 )
     for position, choice in enumerate(monitoring):
+        if _MONITORING_LONGEST[choice] <= 20:
+            continue
         targets = [None, *learner["aims"]] if position < 2 else learner["aims"]
         if any(len(monitoring_value(choice, position, learner, a, ukprn)) > 20 for a in targets):
             reasons.append(

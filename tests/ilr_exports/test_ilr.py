@@ -156,6 +156,24 @@ EXPECTED = {
 }
 
 
+@pytest.mark.parametrize("position", [0, 2])
+def test_a_main_tag_longer_than_the_ilr_takes_leaves_the_learner_out_saying_so(
+    personas, position
+):
+    """A tag name may be 60 characters; ProvSpecLearnMon and ProvSpecDelMon take 20."""
+    p = personas.provider
+    long, short = ilr_learner(p, "LONG")[0], ilr_learner(p, "SHORT")[0]
+    long.tags.add(make_tag(provider=p, name="Apprentices starting Sept"))
+    short.tags.add(make_tag(provider=p, name="Exactly twenty chars"))
+    monitoring = ["as_entered"] * 4
+    monitoring[position] = "main_tag"
+    doc, written = build(export(p, monitoring=monitoring))
+    assert lrns(doc) == ["SHORT"]
+    assert [(problem.lrn, problem.reasons) for problem in written.problems] == [
+        ("LONG", [f"Monitoring {'ABCD'[position]} (Main Tag) is longer than 20 characters."])
+    ]
+
+
 @pytest.mark.parametrize("position", [0, 1, 2, 3])
 @pytest.mark.parametrize("choice", list(EXPECTED))
 def test_it_fills_each_monitoring_position_from_each_choice(personas, choice, position):
