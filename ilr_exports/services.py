@@ -71,7 +71,7 @@ def _longest(model: type[Any], *names: str) -> int:
 # The longest value each monitoring choice can take, from the columns it is read from: only
 # a choice that can pass the ILR's 20 characters is checked learner by learner. (SQLite does
 # not hold a column to its length; the XSD check of the whole file still would.)
-_MONITORING_LONGEST = {
+_MONITORING_LONGEST: dict[str, int] = {
     M.AS_ENTERED: max(
         _longest(Learner, "provider_monitoring_a", "provider_monitoring_b"),
         _longest(LearningDelivery, *(f"delivery_monitoring_{p}" for p in "abcd")),

@@ -157,9 +157,7 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("position", [0, 2])
-def test_a_main_tag_longer_than_the_ilr_takes_leaves_the_learner_out_saying_so(
-    personas, position
-):
+def test_a_main_tag_longer_than_the_ilr_takes_leaves_the_learner_out_saying_so(personas, position):
     """A tag name may be 60 characters; ProvSpecLearnMon and ProvSpecDelMon take 20."""
     p = personas.provider
     long, short = ilr_learner(p, "LONG")[0], ilr_learner(p, "SHORT")[0]
