@@ -121,6 +121,7 @@ def learner_record(
         tel_no=phone if 1 <= len(phone) <= 18 else None,
         email=learner["email"] or None,
     )
+    rec.add_lines = _address_lines(learner)
     if learner["prior_level"] is not None and learner["prior_level_date"]:
         rec.prior_attain.append(PriorAttain(learner["prior_level"], learner["prior_level_date"]))
     rec.lldd = [LLDD(category, 1 if primary else None) for category, primary in learner["lldd"]]
@@ -155,6 +156,30 @@ def learner_record(
         )
     finish_learner(rec)
     return rec
+
+
+# AddLine1-4: the learner's address, town and county (the XSD's characters, 1-50 of them).
+_ADDRESS = (
+    ("AddLine1", "address_line_1"),
+    ("AddLine2", "address_line_2"),
+    ("AddLine3", "town"),
+    ("AddLine4", "county"),
+)
+_ADDRESS_LINE = re.compile(r"[A-Za-z0-9 ~!@&'\\()*+,\-./:;]{1,50}")
+
+
+def _address_lines(learner: Row) -> list[str | None] | None:
+    lines: list[str | None] = []
+    for tag, key in _ADDRESS:
+        line = " ".join(learner[key].split())
+        if line and not _ADDRESS_LINE.fullmatch(line):
+            raise BadValue(
+                tag,
+                f"{line!r} is longer than 50 characters or holds a character the ILR does "
+                "not take (it takes letters A-Z, digits, spaces and ~!@&'\\()*+,-./:;).",
+            )
+        lines.append(line or None)
+    return lines if any(lines) else None
 
 
 def _delivery(

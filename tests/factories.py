@@ -94,7 +94,9 @@ def make_learner(*, provider: Provider, **overrides: Any) -> Learner:
         "email": f"learner{n}@example.com",
         "postcode": "LS6 2AB",
         "postcode_prior": "LS6 2AB",
-        # What ESFA's rules ask of every funded learner (PriorAttain_01).
+        # What ESFA's rules ask of every funded learner (AddLine1_03, PriorAttain_01).
+        "address_line_1": f"{n} High Street",
+        "town": "Leeds",
         "prior_level": 3,
         "prior_level_date": date(2023, 7, 1),
     }

@@ -127,9 +127,20 @@ def uln_11(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "AimSeqNumber_02",
     E,
     "LearningDelivery.AimSeqNumber",
-    "Two aims of the learner have the same aim sequence number.",
+    "An aim sequence number is greater than the number of aims the learner has.",
 )
 def aim_seq_number_02(rec: Learner, ctx: Context) -> bool:
+    count = len(rec.deliveries)
+    return any(d.aim_seq_number is not None and d.aim_seq_number > count for d in rec.deliveries)
+
+
+@learner_rule(
+    "R07",
+    E,
+    "LearningDelivery.AimSeqNumber",
+    "Two aims of the learner have the same aim sequence number.",
+)
+def r07(rec: Learner, ctx: Context) -> bool:
     seqs = [d.aim_seq_number for d in rec.deliveries]
     return len(seqs) != len(set(seqs))
 
@@ -435,11 +446,11 @@ def comp_status_02(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "CompStatus_03",
     E,
     "LearningDelivery.CompStatus",
-    "The aim is marked completed, withdrawn or on a break but has no actual end date.",
+    "The aim is not continuing (CompStatus other than 1) but has no actual end date.",
     needs=("odd_codes",),
 )
 def comp_status_03(d: Delivery, rec: Learner, ctx: Context) -> bool:
-    return d.learn_act_end_date is None and d.comp_status in (2, 3, 6)
+    return d.learn_act_end_date is None and d.comp_status is not None and d.comp_status != 1
 
 
 @delivery_rule(
@@ -561,11 +572,12 @@ def withdraw_reason_03(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "WithdrawReason_04",
     E,
     "LearningDelivery.WithdrawReason",
-    "A withdrawal reason is returned on an aim that is not withdrawn (CompStatus 3).",
+    "A withdrawal reason is returned on an aim that is continuing, completed or on a break "
+    "(CompStatus 1, 2 or 6).",
     needs=("withdraw_reason",),
 )
 def withdraw_reason_04(d: Delivery, rec: Learner, ctx: Context) -> bool:
-    return d.withdraw_reason is not None and d.comp_status != 3
+    return d.withdraw_reason is not None and d.comp_status in (1, 2, 6)
 
 
 @delivery_rule(
@@ -1114,14 +1126,26 @@ def learn_del_fam_type_15(d: Delivery, rec: Learner, ctx: Context) -> bool:
     "ProvSpecDelMonOccur_01",
     E,
     "ProviderSpecDeliveryMonitoring.ProvSpecDelMonOccur",
-    "Aim provider monitoring occurrences must be A, B, C or D, each once.",
+    "Aim provider monitoring occurrences must be A, B, C or D.",
     needs=("has_prov_spec",),
 )
 def prov_spec_del_mon_occur_01(d: Delivery, rec: Learner, ctx: Context) -> bool:
-    if not d.prov_spec:
-        return False
-    occ = [p.occur for p in d.prov_spec]
-    return any(o not in ("A", "B", "C", "D") for o in occ) or len(occ) != len(set(occ))
+    return any(
+        p.occur is not None and p.occur.strip() != "" and p.occur.upper() not in "ABCD"
+        for p in d.prov_spec
+    )
+
+
+@delivery_rule(
+    "R50",
+    E,
+    "ProviderSpecDeliveryMonitoring.ProvSpecDelMonOccur",
+    "An aim provider monitoring occurrence (A, B, C or D) is returned more than once.",
+    needs=("has_prov_spec",),
+)
+def r50(d: Delivery, rec: Learner, ctx: Context) -> bool:
+    occ = [(p.occur or "").upper() for p in d.prov_spec]
+    return len(occ) != len(set(occ))
 
 
 @delivery_rule(

@@ -37,9 +37,31 @@ FROM_CLASS = frozenset(
     EmpId_02 EngGrade_03 ProgType_03 WithdrawReason_03 LearnPlanEndDate_02 StdCode_01
     GivenNames_04 Ethnicity_01 EngGrade_01 ProgType_06 ProgType_14
     OrigLearnStartDate_04 OrigLearnStartDate_09 LearnStartDate_14 LearnDelFAMType_18
-    LearnDelFAMType_22 LearnDelFAMType_35
+    LearnDelFAMType_22 LearnDelFAMType_35 LearnerHE_02
     """.split()
 )
+
+
+# Rules checked against their 2018-19 class in SkillsFundingAgency/DC-ILR-1819-
+# ValidationService (same path), where the 2020-21 copy holds no class for them (a review of
+# 8 December 2026 of the rules first written from the specification; four of them turned
+# out to be other ESFA rules, now under their own IDs: R07, R43, R45, PrimaryLLDD_02, and
+# the duplicate checks R49 and R50).
+FROM_1819_CLASS = frozenset(
+    """
+    AddLine1_03 AimSeqNumber_02 AimType_01 CompStatus_01 CompStatus_03 EmpStat_02
+    FamilyName_01 FundModel_01 GivenNames_01 LearnActEndDate_01 LearnActEndDate_04
+    LearnFAMType_14 LearnFAMType_16 LLDDCat_01 LLDDCat_02 PrimaryLLDD_01 PrimaryLLDD_02
+    PrimaryLLDD_03 PrimaryLLDD_04 PriorAttain_01 ProvSpecDelMonOccur_01
+    ProvSpecLearnMonOccur_01 R07 R43 R45 R49 R50 ULN_04 ULN_12 WithdrawReason_04
+    """.split()
+)
+
+
+def _source(rule_id: str) -> str:
+    if rule_id in FROM_CLASS:
+        return "class"
+    return "2018-19 class" if rule_id in FROM_1819_CLASS else "spec"
 
 
 def rules_table() -> str:
@@ -50,8 +72,14 @@ def rules_table() -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for rule in all_rules():
-        source = "class" if rule.rule_id in FROM_CLASS else "spec"
-        cells = (rule.rule_id, rule.severity, f"`{rule.field}`", rule.message, source, rule.note)
+        cells = (
+            rule.rule_id,
+            rule.severity,
+            f"`{rule.field}`",
+            rule.message,
+            _source(rule.rule_id),
+            rule.note,
+        )
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     lines += ["", END]
     return "\n".join(lines)

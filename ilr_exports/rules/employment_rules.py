@@ -58,10 +58,31 @@ def date_emp_stat_app_02(es: EmploymentStatus, rec: Learner, ctx: Context) -> bo
 @learner_rule(
     "EmpStat_02",
     E,
+    "LearnerEmploymentStatus.EmpStat",
+    "An apprenticeship or traineeship programme started on or before 31 July 2014 needs an "
+    "employment status applying on or before its start date.",
+)
+def emp_stat_02(rec: Learner, ctx: Context) -> bool:
+    return any(
+        d.aim_type == 1
+        and d.learn_start_date is not None
+        and d.learn_start_date <= date(2014, 7, 31)
+        and (d.prog_type == 24 or dd07_apprenticeship(d.prog_type))
+        and not any(
+            es.date_applies is not None and es.date_applies <= d.learn_start_date
+            for es in rec.employment
+        )
+        for d in rec.deliveries
+    )
+
+
+@learner_rule(
+    "R43",
+    E,
     "LearnerEmploymentStatus.DateEmpStatApp",
     "Two employment statuses apply from the same date.",
 )
-def emp_stat_02(rec: Learner, ctx: Context) -> bool:
+def r43(rec: Learner, ctx: Context) -> bool:
     dates = [es.date_applies for es in rec.employment]
     return len(dates) != len(set(dates))
 

@@ -29,7 +29,7 @@ from ilr_exports.rules.registry import Context, E, W, learner_rule
 
 _LRN = re.compile(r"^[A-Za-z0-9 ]{1,12}$")
 _NINO = re.compile(r"^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D ]?$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^.+@.+$")  # ESFA's pattern, and the 2025-26 XSD's
 _TEL = re.compile(r"^[0-9]+$")
 # GCSE grades at level 1 or below (letter grades D-G, U, N; 9-1 grades 3-1; double awards).
 LEVEL_1_AND_LOWER = frozenset("D DD DE E EE EF F FF FG G GG N U 3 2 1 3-3 3-2 2-2 2-1 1-1".split())
@@ -221,6 +221,15 @@ def uln_12(rec: Learner, ctx: Context) -> bool:
 # --- Names --------------------------------------------------------------------------------
 
 
+def _esfa_exempt(rec: Learner) -> bool:
+    """ESFA's exclusion of the identity rules (FamilyName_01, GivenNames_01, PriorAttain_01,
+    AddLine1_03): every aim community learning (FundModel 10), or every aim non-funded
+    (FundModel 99) with SOF 108. A learner with no aims is excluded too."""
+    return all(d.fund_model == FM_COMMUNITY for d in rec.deliveries) or all(
+        d.fund_model == FM_NON_FUNDED and d.has_fam("SOF", "108") for d in rec.deliveries
+    )
+
+
 def _names_exempt(rec: Learner) -> bool:
     return all(
         d.fund_model == FM_COMMUNITY or (d.fund_model == FM_NON_FUNDED and d.has_fam("SOF", "108"))
@@ -236,7 +245,7 @@ def _names_exempt(rec: Learner) -> bool:
     needs=("missing_identity",),
 )
 def family_name_01(rec: Learner, ctx: Context) -> bool:
-    return blank(rec.family_name) and any(d.fund_model in _FM_NEEDING_ID for d in rec.deliveries)
+    return blank(rec.family_name) and not _esfa_exempt(rec)
 
 
 @learner_rule(
@@ -265,7 +274,7 @@ def family_name_04(rec: Learner, ctx: Context) -> bool:
     needs=("missing_identity",),
 )
 def given_names_01(rec: Learner, ctx: Context) -> bool:
-    return blank(rec.given_names) and any(d.fund_model in _FM_NEEDING_ID for d in rec.deliveries)
+    return blank(rec.given_names) and not _esfa_exempt(rec)
 
 
 @learner_rule(
@@ -465,26 +474,67 @@ def lldd_cat_01(rec: Learner, ctx: Context) -> bool:
     return any(x.cat not in LLDD_CATS for x in rec.lldd)
 
 
+# Categories that are no longer valid, and their last day (the 2025-26 list: Asperger's
+# syndrome ended on 31 July 2025).
+LLDD_CAT_VALID_TO = {15: date(2025, 7, 31)}
+
+
 @learner_rule(
     "LLDDCat_02",
+    E,
+    "LLDDandHealthProblem.LLDDCat",
+    "An LLDD and health problem category is no longer valid on the learner's first start "
+    "date (15, Asperger's syndrome, ended on 31 July 2025: use 16, autism).",
+    needs=("has_lldd",),
+)
+def lldd_cat_02(rec: Learner, ctx: Context) -> bool:
+    start = rec.earliest_start
+    return start is not None and any(
+        x.cat in LLDD_CAT_VALID_TO and start > LLDD_CAT_VALID_TO[x.cat] for x in rec.lldd
+    )
+
+
+@learner_rule(
+    "R45",
     E,
     "LLDDandHealthProblem.LLDDCat",
     "The same LLDD and health problem category is returned more than once.",
     needs=("has_lldd",),
 )
-def lldd_cat_02(rec: Learner, ctx: Context) -> bool:
+def r45(rec: Learner, ctx: Context) -> bool:
     cats = [x.cat for x in rec.lldd]
     return len(cats) != len(set(cats))
+
+
+_NOT_SAYING = (98, 99)  # prefer not to say, not provided
 
 
 @learner_rule(
     "PrimaryLLDD_01",
     E,
     "LLDDandHealthProblem.PrimaryLLDD",
-    "The primary LLDD marker, when returned, must be 1.",
+    "The learner has an LLDD and health problem but none of its categories is marked as the "
+    "primary one.",
     needs=("has_lldd",),
 )
 def primary_lldd_01(rec: Learner, ctx: Context) -> bool:
+    return (
+        rec.lldd_health_prob == 1
+        and rec.earliest_start is not None
+        and rec.earliest_start >= date(2015, 8, 1)
+        and any(x.cat not in _NOT_SAYING for x in rec.lldd)
+        and not any(x.primary == 1 for x in rec.lldd)
+    )
+
+
+@learner_rule(
+    "PrimaryLLDD_02",
+    E,
+    "LLDDandHealthProblem.PrimaryLLDD",
+    "The primary LLDD marker, when returned, must be 1.",
+    needs=("has_lldd",),
+)
+def primary_lldd_02(rec: Learner, ctx: Context) -> bool:
     return any(x.primary is not None and x.primary != 1 for x in rec.lldd)
 
 
@@ -503,27 +553,15 @@ def primary_lldd_03(rec: Learner, ctx: Context) -> bool:
     "PrimaryLLDD_04",
     E,
     "LLDDandHealthProblem.PrimaryLLDD",
-    "LLDD and health problem categories are returned but none is marked as the primary one.",
+    "The learner's only LLDD and health problem category must be marked as the primary one "
+    "(unless it is 98, prefer not to say, or 99, not provided).",
     needs=("has_lldd",),
 )
 def primary_lldd_04(rec: Learner, ctx: Context) -> bool:
-    return (
-        bool(rec.lldd)
-        and not any(x.primary == 1 for x in rec.lldd)
-        and rec.earliest_start is not None
-        and rec.earliest_start >= date(2015, 8, 1)
-    )
-
-
-@learner_rule(
-    "PrimaryLLDD_05",
-    E,
-    "LLDDandHealthProblem.PrimaryLLDD",
-    "The categories 98 (prefer not to say) and 99 (not provided) cannot be the primary one.",
-    needs=("has_lldd",),
-)
-def primary_lldd_05(rec: Learner, ctx: Context) -> bool:
-    return any(x.primary == 1 and x.cat in (98, 99) for x in rec.lldd)
+    if len(rec.lldd) != 1:
+        return False
+    (only,) = rec.lldd
+    return only.primary is None and only.cat not in _NOT_SAYING
 
 
 # --- NINumber, contact --------------------------------------------------------------------
@@ -540,22 +578,6 @@ def primary_lldd_05(rec: Learner, ctx: Context) -> bool:
 def ni_number_01(rec: Learner, ctx: Context) -> bool:
     n = rec.ni_number
     return n is not None and n.strip() != "" and not _NINO.match(n)
-
-
-_NINO_NEVER = frozenset({"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"})
-
-
-@learner_rule(
-    "NINumber_02",
-    E,
-    "NINumber",
-    "The National Insurance number starts with a prefix that is never issued (BG, GB, NK, "
-    "KN, TN, NT or ZZ).",
-    needs=("ni_number",),
-)
-def ni_number_02(rec: Learner, ctx: Context) -> bool:
-    n = rec.ni_number
-    return n is not None and n[:2] in _NINO_NEVER
 
 
 @learner_rule(
@@ -584,12 +606,15 @@ def tel_no_03(rec: Learner, ctx: Context) -> bool:
     "AddLine1_03",
     E,
     "AddLine1",
-    "The first address line is missing although other address lines are returned.",
-    needs=("add_lines",),
+    "The first line of the learner's address is missing; it is needed for every funded "
+    "learner (not for community learning of 10 planned hours or fewer).",
 )
 def add_line1_03(rec: Learner, ctx: Context) -> bool:
     lines = rec.add_lines
-    return lines is not None and blank(lines[0]) and any(not blank(x) for x in lines[1:])
+    if lines is not None and not blank(lines[0]):
+        return False
+    hours = rec.plan_learn_hours
+    return not (_esfa_exempt(rec) and hours is not None and hours <= 10)
 
 
 # --- Postcodes ----------------------------------------------------------------------------
@@ -629,7 +654,9 @@ def postcode_prior_02(rec: Learner, ctx: Context) -> bool:
 )
 def prior_attain_01(rec: Learner, ctx: Context) -> bool:
     return not rec.prior_attain and any(
-        d.fund_model in (FM_ADULT, FM_APPS, FM_ESF, FM_OTHER_ADULT) for d in rec.deliveries
+        d.fund_model not in (FM_COMMUNITY, FM_1619, FM_OTHER_1619)
+        and not (d.fund_model == FM_NON_FUNDED and d.has_fam("SOF", "108"))
+        for d in rec.deliveries
     )
 
 
@@ -730,28 +757,24 @@ def learn_fam_type_11(rec: Learner, ctx: Context) -> bool:
     "LearnFAMType_16",
     E,
     "LearnerFAM.LearnFAMType",
-    "An EHC plan (EHC) is returned without high needs students (HNS) or SEN support (SEN) "
-    "for a 16-19 funded learner.",
-    needs=("has_fams", "fm1619"),
+    "The learner is exempt from the English condition of funding (ECF 1) but has no special "
+    "educational needs (SEN) or EHC plan (EHC) record.",
+    needs=("has_fams",),
 )
 def learn_fam_type_16(rec: Learner, ctx: Context) -> bool:
-    return (
-        rec.has_fam("EHC")
-        and not rec.has_fam("HNS")
-        and not rec.has_fam("SEN")
-        and any(d.fund_model == FM_1619 for d in rec.deliveries)
-    )
+    return rec.has_fam("ECF", 1) and not (rec.has_fam("SEN") or rec.has_fam("EHC"))
 
 
 @learner_rule(
     "LearnFAMType_14",
     E,
     "LearnerFAM.LearnFAMType",
-    "High needs students (HNS) is only for learners funded by 16-19 funding (FundModel 25).",
+    "Special educational needs (SEN 1) and an EHC plan (EHC 1) cannot both be returned: a "
+    "learner with an EHC plan records only EHC.",
     needs=("has_fams",),
 )
 def learn_fam_type_14(rec: Learner, ctx: Context) -> bool:
-    return rec.has_fam("HNS") and not any(d.fund_model == FM_1619 for d in rec.deliveries)
+    return rec.has_fam("SEN", 1) and rec.has_fam("EHC", 1)
 
 
 # --- Other learner fields -----------------------------------------------------------------
@@ -910,12 +933,26 @@ def eng_grade_03(rec: Learner, ctx: Context) -> bool:
     "ProvSpecLearnMonOccur_01",
     E,
     "ProviderSpecLearnerMonitoring.ProvSpecLearnMonOccur",
-    "Learner provider monitoring occurrences must be A or B, each once.",
+    "Learner provider monitoring occurrences must be A or B.",
     needs=("has_prov_spec",),
 )
 def prov_spec_learn_mon_occur_01(rec: Learner, ctx: Context) -> bool:
-    occ = [p.occur for p in rec.prov_spec]
-    return any(o not in ("A", "B") for o in occ) or len(occ) != len(set(occ))
+    return any(
+        not blank(p.occur) and p.occur.upper() not in ("A", "B")  # type: ignore[union-attr]
+        for p in rec.prov_spec
+    )
+
+
+@learner_rule(
+    "R49",
+    E,
+    "ProviderSpecLearnerMonitoring.ProvSpecLearnMonOccur",
+    "A learner provider monitoring occurrence (A or B) is returned more than once.",
+    needs=("has_prov_spec",),
+)
+def r49(rec: Learner, ctx: Context) -> bool:
+    occ = [(p.occur or "").upper() for p in rec.prov_spec]
+    return len(occ) != len(set(occ))
 
 
 @learner_rule(
@@ -923,13 +960,12 @@ def prov_spec_learn_mon_occur_01(rec: Learner, ctx: Context) -> bool:
     E,
     "LearnerHE",
     "Learner HE data is returned but no aim carries higher-education data.",
-    note="picsweb never writes LearningDeliveryHE; the rule only guards a stray LearnerHE.",
+    note="picsweb never writes LearningDeliveryHE (the record does not hold it), so any "
+    "LearnerHE breaks this rule.",
     needs=("has_learner_he",),
 )
 def learner_he_02(rec: Learner, ctx: Context) -> bool:
-    return bool(rec.has_learner_he) and not any(
-        d.fund_model == FM_NON_FUNDED for d in rec.deliveries
-    )
+    return bool(rec.has_learner_he)
 
 
 @learner_rule(

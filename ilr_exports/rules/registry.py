@@ -14,6 +14,7 @@ aim with no outcome (the cost stays flat as rules are added).
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -285,5 +286,9 @@ def all_rules() -> list[Rule]:
 
 
 def _sort_key(rule_id: str) -> tuple[str, int]:
-    family, _, number = rule_id.rpartition("_")
-    return (family.lower(), int(number) if number.isdigit() else 0)
+    """By family and number: ULN_04 before ULN_12; ESFA's cross-entity rules (R07 ... R50)
+    are the family R."""
+    found = re.fullmatch(r"([A-Za-z0-9]+?)_?(\d+)", rule_id)
+    if found is None:
+        return (rule_id.lower(), 0)
+    return (found[1].lower(), int(found[2]))

@@ -116,6 +116,7 @@ _APPRENTICE: Data = {
     "NINumber": "AB123456C",
     "PostcodePrior": "LS6 2AB",
     "Postcode": "LS1 1UR",
+    "AddLine1": "1 High Street",
     "TelNo": "01130000000",
     "Email": "alex.example@example.org",
     "PriorAttain": [{"PriorLevel": 3, "DateLevelApp": "2022-07-01"}],

@@ -165,16 +165,22 @@ case("Sex_01", learner(Sex="X"), learner(Sex="M"))
 case("Ethnicity_01", learner(Ethnicity=30), learner(Ethnicity=99))
 case("LLDDHealthProb_01", learner(LLDDHealthProb=3), learner(LLDDHealthProb=9))
 case("LLDDCat_01", lldd((3, 1)), lldd((4, 1)))
-case("LLDDCat_02", lldd((4, 1), (4, None)), lldd((4, 1), (5, None)))
-case("PrimaryLLDD_01", lldd((4, 2)), lldd((4, 1)))
+# 15 (Asperger's) ended on 31 July 2025: the learner's first start decides.
+ALL_START = lambda when: do(*[aim(i, LearnStartDate=when) for i in range(4)])  # noqa: E731
+case("LLDDCat_02", lldd((15, 1)), do(lldd((15, 1)), ALL_START("2025-07-31")))
+case("R45", lldd((4, 1), (4, None)), lldd((4, 1), (5, None)))
+case("PrimaryLLDD_01", lldd((4, None), (5, None)), lldd((99, None), (98, None)))
+case("PrimaryLLDD_02", lldd((4, 2)), lldd((4, 1)))
 case("PrimaryLLDD_03", lldd((4, 1), (5, 1)), lldd((4, 1), (5, None)))
-case("PrimaryLLDD_04", lldd((4, None), (5, None)), lldd((4, None), (5, 1)))
-case("PrimaryLLDD_05", lldd((99, 1)), lldd((4, 1), (99, None)))
+case("PrimaryLLDD_04", lldd((4, None)), lldd((99, None)))
 case("NINumber_01", learner(NINumber="QQ123456C"), learner(NINumber="AB123456"))
-case("NINumber_02", learner(NINumber="GB123456A"), learner(NINumber="GA123456A"))
-case("Email_01", learner(Email="alex.example.org"), learner(Email="a@b.co"))
+case("Email_01", learner(Email="alex.example.org"), learner(Email="a@b"))
 case("TelNo_03", learner(TelNo="0113 000 0000"), learner(TelNo="441130000000"))
-case("AddLine1_03", learner(AddLine2="1 High Street"), learner(AddLine1="1 High Street"))
+case(
+    "AddLine1_03",
+    learner(AddLine1=None),
+    do(COMMUNITY, learner(AddLine1=None, PlanLearnHours=10)),
+)
 case("Postcode_15", learner(Postcode="LS11UR"), learner(Postcode="ZZ99 9ZZ"))
 case("PostcodePrior_02", learner(PostcodePrior="ls6 2ab"), learner(PostcodePrior="ZZ99 9ZZ"))
 case("PriorAttain_01", learner(PriorAttain=[]), do(COMMUNITY, learner(PriorAttain=[])))
@@ -194,8 +200,8 @@ case(
 )
 case("LearnFAMType_01", lfams(("HNS", 2)), lfams(("HNS", 1)))
 case("LearnFAMType_09", lfams(("EHC", 1), ("EHC", 1)), lfams(("EHC", 1), ("HNS", 1)))
-case("LearnFAMType_14", lfams(("HNS", 1)), do(FM25, lfams(("HNS", 1))))
-case("LearnFAMType_16", do(FM25, lfams(("EHC", 1))), do(FM25, lfams(("EHC", 1), ("HNS", 1))))
+case("LearnFAMType_14", lfams(("SEN", 1), ("EHC", 1)), lfams(("EHC", 1)))
+case("LearnFAMType_16", lfams(("ECF", 1)), lfams(("ECF", 1), ("SEN", 1)))
 case("Accom_01", learner(Accom=1), learner(Accom=5))
 case("ALSCost_02", learner(ALSCost=100), do(learner(ALSCost=100), lfams(("HNS", 1))))
 case("MathGrade_01", FM25, do(FM25, learner(MathGrade="4")))
@@ -206,19 +212,37 @@ case(
         ProviderSpecLearnerMonitoring=[{"ProvSpecLearnMonOccur": "C", "ProvSpecLearnMon": "X"}]
     ),
     learner(
-        ProviderSpecLearnerMonitoring=[{"ProvSpecLearnMonOccur": "B", "ProvSpecLearnMon": "X"}]
+        ProviderSpecLearnerMonitoring=[{"ProvSpecLearnMonOccur": "b", "ProvSpecLearnMon": "X"}]
     ),
 )
 case(
-    "LearnerHE_02",
-    learner(LearnerHE=[{"UCASPERID": "1234567890"}]),
-    do(adult, aim(0, FundModel=99), learner(LearnerHE=[{"UCASPERID": "1234567890"}])),
+    "R49",
+    learner(
+        ProviderSpecLearnerMonitoring=[
+            {"ProvSpecLearnMonOccur": "A", "ProvSpecLearnMon": "X"},
+            {"ProvSpecLearnMonOccur": "a", "ProvSpecLearnMon": "Y"},
+        ]
+    ),
+    learner(
+        ProviderSpecLearnerMonitoring=[
+            {"ProvSpecLearnMonOccur": "A", "ProvSpecLearnMon": "X"},
+            {"ProvSpecLearnMonOccur": "B", "ProvSpecLearnMon": "Y"},
+        ]
+    ),
 )
+case("LearnerHE_02", learner(LearnerHE=[{"UCASPERID": "1234567890"}]), same)
 
 # --- Employment status ------------------------------------------------------------------
 case("DateEmpStatApp_01", emp(1, DateEmpStatApp="2026-08-01"), emp(1, DateEmpStatApp="2026-07-31"))
 case("DateEmpStatApp_02", emp(0, DateEmpStatApp="1990-07-31"), emp(0, DateEmpStatApp="1990-08-01"))
-case("EmpStat_02", emp(1, DateEmpStatApp="2025-03-01"), emp(1, DateEmpStatApp="2025-03-02"))
+# A programme started on 31 July 2014, the last day the rule covers.
+STARTED_2014 = do(
+    aim(0, LearnStartDate="2014-07-31", LearnPlanEndDate="2016-07-31"),
+    emp(0, DateEmpStatApp="2014-08-01"),
+    emp(1, DateEmpStatApp="2014-09-01"),
+)
+case("EmpStat_02", STARTED_2014, do(STARTED_2014, emp(0, DateEmpStatApp="2014-07-31")))
+case("R43", emp(1, DateEmpStatApp="2025-03-01"), emp(1, DateEmpStatApp="2025-03-02"))
 case("EmpId_02", emp(1, EmpId=123456788), emp(1, EmpId=999999999))
 case(
     "EmpId_13",
@@ -275,7 +299,8 @@ TRAINEE_EMPLOYED = do(
 case("EmpStat_18", TRAINEE_EMPLOYED, do(TRAINEE_EMPLOYED, esms(1, ("EII", 2), ("LOE", 1))))
 
 # --- Learning delivery ------------------------------------------------------------------
-case("AimSeqNumber_02", aim(2, AimSeqNumber=2), aim(2, AimSeqNumber=5))
+case("AimSeqNumber_02", aim(2, AimSeqNumber=5), aim(2, AimSeqNumber=4))
+case("R07", aim(2, AimSeqNumber=2), same)
 case("FundModel_01", aim(1, FundModel=37), aim(1, FundModel=99))
 case("AimType_01", aim(1, AimType=2), aim(1, AimType=5))
 case("ProgType_01", aim(1, ProgType=None), aim(1, ProgType=25))
@@ -481,27 +506,15 @@ case(
     fams(1, SOF, ACT, fam("LDM", "118")),
 )
 DELMON = "ProviderSpecDeliveryMonitoring"
-case(
-    "ProvSpecDelMonOccur_01",
-    aim(
-        0,
-        **{
-            DELMON: [
-                {"ProvSpecDelMonOccur": "A", "ProvSpecDelMon": "X"},
-                {"ProvSpecDelMonOccur": "A", "ProvSpecDelMon": "Y"},
-            ]
-        },
-    ),
-    aim(
-        0,
-        **{
-            DELMON: [
-                {"ProvSpecDelMonOccur": "A", "ProvSpecDelMon": "X"},
-                {"ProvSpecDelMonOccur": "D", "ProvSpecDelMon": "Y"},
-            ]
-        },
-    ),
-)
+
+
+def delmon(*occurs: str) -> Change:
+    return aim(0, **{DELMON: [{"ProvSpecDelMonOccur": o, "ProvSpecDelMon": "X"} for o in occurs]})
+
+
+case("ProvSpecDelMonOccur_01", delmon("A", "E"), delmon("a", "D"))
+case("R50", delmon("A", "a"), delmon("A", "D"))
+
 
 # --- Corrected from the rule classes -------------------------------------------------------
 case(
