@@ -11,7 +11,8 @@ class PicswebConfig(AppConfig):
         # Registers the Celery tasks in every process, not only the worker (whose
         # autodiscovery runs at its start): `job_start` queues `picsweb.run_job` by name.
         # db: the `any_of` lookup, registered on every field.
-        from picsweb import db, tasks  # noqa: F401
+        # checks: picsweb's own `check --deploy` checks.
+        from picsweb import checks, db, tasks  # noqa: F401
         from picsweb.models import Role
         from picsweb.navigation import NavItem, register
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 # Providers, the roles their members hold, and the base of every provider-owned record. The
@@ -163,9 +164,12 @@ class Job(models.Model):
     @property
     def status_label(self) -> str:
         """The status as shown: a check that found rows with errors does not say only
-        "Succeeded"."""
+        "Succeeded", nor does an import that applied the other rows say it only checked."""
         report = self.report if isinstance(self.report, dict) else {}
-        if self.status == self.Status.SUCCEEDED and report.get("problem_rows"):
+        problems = report.get("problem_rows")
+        if self.status == self.Status.SUCCEEDED and isinstance(problems, int) and problems:
+            if self.kind.endswith(".apply"):
+                return f"Imported: {problems:,} row{pluralize(problems)} with errors left out"
             return "Checked: some rows have errors"
         return str(self.get_status_display())
 

@@ -34,12 +34,15 @@ def course_search(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "progress_apply/course_search.html", context, status=400)
     data = form.cleaned_data
     text = data["location"].strip() or learner.postcode
-    place = search.place_for(text)
+    miles = None if data["distance"] in ("", "any") else int(data["distance"])
     context.update(searched=True, location_text=text)
-    if place is None:
+    place = search.place_for(text) if text else None
+    if text and place is None:
         context["unknown_place"] = True
         return render(request, "progress_apply/course_search.html", context)
-    miles = None if data["distance"] in ("", "any") else int(data["distance"])
+    if place is None and miles is not None:  # no place to measure the distance from
+        context["needs_place"] = True
+        return render(request, "progress_apply/course_search.html", context)
     filters = search.Filters(
         keyword=data["q"],
         qualification_type_id=data["qualification_type"].pk if data["qualification_type"] else None,

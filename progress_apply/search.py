@@ -64,9 +64,16 @@ class Filters:
     kind: str = ""
 
 
-def course_search(*, place: Place, miles: int | None, filters: Filters) -> QuerySet[Any]:
+def course_search(*, place: Place | None, miles: int | None, filters: Filters) -> QuerySet[Any]:
     """Open courses within `miles` of `place` (None: any distance), nearest first, each
-    annotated with `miles_squared`."""
+    annotated with `miles_squared`. No place (a learner with no postcode who entered none):
+    every open course, the soonest start first, with no distance."""
+    if place is None:
+        return (
+            _filtered(Course.objects.filter(is_open=True), filters)
+            .annotate(miles_squared=Value(None, FloatField()))
+            .order_by("start_date", "title", "id")
+        )
     scale = math.cos(math.radians(place.latitude))
     courses = Course.objects.filter(is_open=True, latitude__isnull=False)
     if miles is not None:
@@ -97,7 +104,8 @@ def courses_page(courses: QuerySet[Any], number: Any, per_page: int) -> Any:
     by_pk = {course.pk: course for course in found}
     page.object_list = [by_pk[pk] for pk in distances if pk in by_pk]
     for course in page.object_list:
-        course.miles = math.sqrt(max(distances[course.pk], 0.0))
+        squared = distances[course.pk]
+        course.miles = None if squared is None else math.sqrt(max(squared, 0.0))
     return page
 
 
@@ -119,8 +127,11 @@ def _filtered(courses: QuerySet[Course], filters: Filters) -> QuerySet[Course]:
     return courses
 
 
-def miles_of(course: Any) -> float:
-    """The distance of a course from course_search (or one of courses_page's)."""
+def miles_of(course: Any) -> float | None:
+    """The distance of a course from course_search (or one of courses_page's); None when
+    the search had no place."""
     if hasattr(course, "miles"):
-        return float(course.miles)
+        return None if course.miles is None else float(course.miles)
+    if course.miles_squared is None:
+        return None
     return math.sqrt(max(course.miles_squared, 0.0))

@@ -90,9 +90,10 @@ def _report(
     summary: Pass, errors: File[bytes] | None, path: Path, file_format: str, out: OutputWrapper
 ) -> None:
     out.write(
-        f"{summary.rows} rows: {summary.accepted} can be imported ({summary.new} new, "
-        f"{summary.updated} updated, {summary.unchanged} unchanged), "
-        f"{summary.problem_rows} have errors."
+        f"{summary.rows} row{'s' if summary.rows != 1 else ''}: {summary.accepted} can be "
+        f"imported ({summary.new} new, {summary.updated} updated, {summary.unchanged} "
+        f"unchanged), {summary.problem_rows} {'has' if summary.problem_rows == 1 else 'have'} "
+        "errors."
     )
     for problem in summary.problems:
         column = f", {problem.column}" if problem.column else ""

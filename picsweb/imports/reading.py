@@ -57,6 +57,8 @@ def sniff_format(head: bytes, *, xls: bool = False) -> str:
         if xls:
             return "xls"
         raise ImportFileError(OLD_EXCEL_MESSAGE)
+    if head.startswith(_UTF16_BOMS):  # Excel's "Unicode Text": UTF-16, tab-separated
+        return "csv"
     if b"\x00" in head:
         raise ImportFileError(
             "This file holds binary data: it is neither a CSV file nor an Excel workbook."
@@ -64,13 +66,21 @@ def sniff_format(head: bytes, *, xls: bool = False) -> str:
     return "csv"
 
 
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
 # The five bytes that Windows-1252 leaves undefined: no text file Excel writes holds them.
 _NOT_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 
 
 def _csv_encoding(handle: IO[bytes]) -> str:
-    """UTF-8 (BOM or not) when every byte decodes as UTF-8, else Windows-1252 when every byte
-    is one; else the file is refused, naming the line of the first byte that is neither."""
+    """UTF-16 when the file starts with its byte order mark (what Excel's "Unicode Text"
+    writes); else UTF-8 (BOM or not) when every byte decodes as UTF-8, else Windows-1252 when
+    every byte is one; else the file is refused, naming the line of the first byte that is
+    neither."""
+    handle.seek(0)
+    if handle.read(2) in _UTF16_BOMS:
+        _check_utf16(handle)
+        return "utf-16"
     decoder = codecs.getincrementaldecoder("utf-8")()
     handle.seek(0)
     try:
@@ -83,6 +93,22 @@ def _csv_encoding(handle: IO[bytes]) -> str:
     finally:
         handle.seek(0)
     return "utf-8-sig"
+
+
+def _check_utf16(handle: IO[bytes]) -> None:
+    decoder = codecs.getincrementaldecoder("utf-16")()
+    handle.seek(0)
+    try:
+        while chunk := handle.read(1 << 20):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            "The file starts as UTF-16 text but is not UTF-16 throughout. Save it again as "
+            "CSV UTF-8 and upload it again."
+        ) from None
+    finally:
+        handle.seek(0)
 
 
 def _check_cp1252(handle: IO[bytes]) -> None:

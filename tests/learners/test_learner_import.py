@@ -572,7 +572,7 @@ def test_the_command_reports_then_imports_with_confirm(personas, tmp_path):
     out = io.StringIO()
     call_command("import_learners", str(path), provider="10012345", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0] == "2 rows: 1 can be imported (1 new, 0 updated, 0 unchanged), 1 have errors."
+    assert lines[0] == "2 rows: 1 can be imported (1 new, 0 updated, 0 unchanged), 1 has errors."
     assert lines[1].startswith("Row 3, Given names: Give the Given names")
     assert not Learner.objects.exists()
 

@@ -76,7 +76,7 @@ class TestCommands:
         call_command("import_payments", str(path), provider="10012345", separator=";", stdout=out)
         lines = out.getvalue().splitlines()
         assert (
-            lines[0] == "2 rows: 1 can be imported (1 new, 0 updated, 0 unchanged), 1 have errors."
+            lines[0] == "2 rows: 1 can be imported (1 new, 0 updated, 0 unchanged), 1 has errors."
         )
         assert lines[1] == (
             "Row 3, EXPECTED PAYMENT AMOUNT: An amount has at most 2 decimal "
@@ -123,7 +123,7 @@ class TestCommands:
             out = io.StringIO()
             call_command("import_payments", str(path), provider="10012345", stdout=out)
             assert out.getvalue().startswith(
-                "1 rows: 1 can be imported (0 new, 0 updated, 1 unchanged)"
+                "1 row: 1 can be imported (0 new, 0 updated, 1 unchanged)"
             )
         text = (tmp_path / "report.csv").read_text(encoding="utf-8-sig")
         assert ',"\'=HYPERLINK(""x"")",' in text  # quoted, and made safe for Excel

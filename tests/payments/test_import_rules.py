@@ -177,6 +177,17 @@ class TestReadingFiles:
         excel = check(world.provider, text.encode("cp1252"))
         assert with_bom.accepted == excel.accepted == 1
 
+    def test_it_reads_excel_unicode_text_utf16_tab_separated(self, world):
+        text = f"{HEADER},NOTES\n00001,30/10/2024,12.00,C,café £5\n".replace(",", "\t")
+        for encoded in (text.encode("utf-16"), b"\xfe\xff" + text.encode("utf-16-be")):
+            summary = check(world.provider, encoded, separator="\t")
+            assert summary.accepted == 1 and not summary.problems
+
+    def test_it_refuses_a_file_that_starts_as_utf16_and_is_not(self, world):
+        broken = "IDENT".encode("utf-16") + b"\x00\xd8"  # a lone surrogate half, then nothing
+        with pytest.raises(ImportFileError, match="not UTF-16 throughout"):
+            check(world.provider, broken, separator="\t")
+
     def test_it_reads_a_semicolon_separated_file(self, world):
         data = csv_bytes(f"{HEADER.replace(',', ';')}\n00001;30/10/2024;12.00;C\n")
         assert check(world.provider, data, separator=";").accepted == 1

@@ -27,3 +27,23 @@ def test_the_server_error_page_renders_without_a_request():
 
     page = get_template("500.html").render()
     assert "Sorry, there is a problem with the service" in page
+
+
+def test_a_form_sent_without_its_security_check_gets_a_page_that_says_what_to_do(personas):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Your form could not be sent" in page and "Nothing was changed" in page
+    # The likely causes: a stale page, or plain http:// with Secure cookies.
+    assert "https://" in page
+    assert "DEBUG" not in page and "CSRF" not in page
+
+
+def test_a_request_picsweb_cannot_read_keeps_the_layout(personas):
+    from django.template.loader import get_template
+
+    page = get_template("400.html").render()
+    assert "picsweb could not read this request" in page and "Nothing was changed" in page

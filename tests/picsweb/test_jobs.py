@@ -204,6 +204,15 @@ def test_a_job_not_yet_counted_says_it_is_starting_and_a_check_with_errors_says_
     assert job.status_label == "Checked: some rows have errors"
 
 
+def test_an_import_applied_says_it_imported_and_how_many_rows_it_left_out(personas, owner):
+    job = Job(kind="payments.apply", status=Job.Status.SUCCEEDED, report={"problem_rows": 1})
+    assert job.status_label == "Imported: 1 row with errors left out"
+    job.report = {"problem_rows": 1_200}
+    assert job.status_label == "Imported: 1,200 rows with errors left out"
+    job.report = {"problem_rows": 0}
+    assert job.status_label == "Succeeded"
+
+
 def test_the_learners_an_export_left_out_download_as_a_formula_safe_csv(personas):
     from learners.jobs import AS_COHORT_CHECK_JOB
 

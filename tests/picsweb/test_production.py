@@ -125,9 +125,8 @@ def test_it_serves_the_sign_in_page_and_static_files_with_debug_off(gunicorn_sit
 
 
 @pytest.mark.django_db
-def test_it_passes_check_deploy_with_the_production_settings(tmp_path):
-    env = production_env(tmp_path, BEHIND_TLS_PROXY="true")
-    result = subprocess.run(
+def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -135,8 +134,23 @@ def test_it_passes_check_deploy_with_the_production_settings(tmp_path):
         text=True,
         check=False,
     )
+
+
+@pytest.mark.django_db
+def test_it_passes_check_deploy_with_the_production_settings(tmp_path):
+    result = _check_deploy(
+        production_env(tmp_path, BEHIND_TLS_PROXY="true", EMAIL_HOST="mail.example.org")
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_check_deploy_warns_when_emails_would_be_written_to_the_log(tmp_path):
+    result = _check_deploy(production_env(tmp_path, BEHIND_TLS_PROXY="true"))
+    assert result.returncode != 0
+    assert "picsweb.W001" in result.stderr + result.stdout
+    assert "Set EMAIL_HOST" in result.stderr + result.stdout
 
 
 def _start_slow_upload(base: str, length: int, path: str = "/payments/import/") -> socket.socket:

@@ -48,6 +48,12 @@ def client_of(learner: PortalLearner) -> Client:
     return client
 
 
+def miles_of(item: Course) -> float:
+    found = search.miles_of(item)
+    assert found is not None
+    return found
+
+
 def titles(page: str) -> list[str]:
     return re.findall(r'<a class="govuk-link" href="/apply/courses/[^"]+">([^<]+)</a>', page)
 
@@ -71,7 +77,7 @@ def test_the_flat_distance_is_within_one_percent_of_the_great_circle(personas):
     found = search.course_search(place=here, miles=None, filters=search.Filters())
     for item in found:
         truth = great_circle_miles(centres["LS6"], centres[item.title])
-        assert abs(search.miles_of(item) - truth) <= max(0.01 * truth, 0.05), item.title
+        assert abs(miles_of(item) - truth) <= max(0.01 * truth, 0.05), item.title
 
 
 def test_results_are_nearest_first_and_the_radius_edge_counts(personas, learner):
@@ -81,7 +87,7 @@ def test_results_are_nearest_first_and_the_radius_edge_counts(personas, learner)
     course(personas.provider, "Closed", "LS6 1AA", is_open=False)
     here = search.place_for("LS6")
     assert here is not None
-    far_miles = search.miles_of(
+    far_miles = miles_of(
         search.course_search(place=here, miles=None, filters=search.Filters()).get(pk=far.pk)
     )
     assert 15 < far_miles < 25  # York from Headingley
@@ -159,3 +165,24 @@ def test_staff_who_are_not_learners_get_404(personas):
     staff = personas.client_for(personas.outsider)
     assert staff.get("/apply/courses/").status_code == 404
     assert staff.post(f"/apply/courses/{found.code}/favourite/").status_code == 404
+
+
+def test_with_no_place_any_distance_lists_every_match_and_a_distance_asks_for_a_place(personas):
+    nowhere = make_portal_learner(provider=personas.provider, postcode="")
+    PortalLearner.objects.filter(pk=nowhere.pk).update(must_change_password=False)
+    later = course(personas.provider, "Biology later", "YO1 1AA", start_date=date(2028, 1, 1))
+    sooner = course(personas.provider, "Biology sooner", "LS1 1AA")
+    course(personas.provider, "Chemistry", "LS1 1AA")
+    client = client_of(nowhere)
+
+    page = client.get("/apply/courses/", {"q": "Biology", "location": "", "distance": "any"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert titles(text) == [sooner.title, later.title]
+    assert "2 courses anywhere, the soonest start first" in text
+    assert "data-miles" not in text and "We do not know where" not in text
+
+    page = client.get("/apply/courses/", {"q": "Biology", "location": "", "distance": "15"})
+    text = page.content.decode()
+    assert "Enter a place to search within 15 miles of" in text
+    assert titles(text) == []

@@ -122,7 +122,7 @@ def test_each_kind_of_bad_row_is_named_and_nothing_is_imported(
     path = _file(tmp_path, GOOD.replace("Bob", "Rob"), row)
     out = _run(path, manager.username)
     assert re.search(rf"Row 3, {re.escape(column)}: [^\n]*{re.escape(message)}", out), out
-    assert "1 have errors" in out
+    assert "1 has errors" in out
     # The accepted row only is imported; the errors file holds the bad one.
     assert PortalLearner.objects.count() == 1
     errors = (tmp_path / "learners-errors.csv").read_text(encoding="utf-8-sig")
