@@ -79,36 +79,32 @@ def _csv_encoding(handle: IO[bytes]) -> str:
     neither."""
     handle.seek(0)
     if handle.read(2) in _UTF16_BOMS:
-        _check_utf16(handle)
+        if not _decodes(handle, "utf-16"):
+            raise ImportFileError(
+                "The file starts as UTF-16 text but is not UTF-16 throughout. Save it again as "
+                "CSV UTF-8 and upload it again."
+            )
         return "utf-16"
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    if _decodes(handle, "utf-8"):
+        return "utf-8-sig"
+    _check_cp1252(handle)
+    handle.seek(0)
+    return "cp1252"
+
+
+def _decodes(handle: IO[bytes], encoding: str) -> bool:
+    """Whether the whole file is text in `encoding` (read a megabyte at a time)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
     handle.seek(0)
     try:
         while chunk := handle.read(1 << 20):
             decoder.decode(chunk)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        _check_cp1252(handle)
-        return "cp1252"
+        return False
     finally:
         handle.seek(0)
-    return "utf-8-sig"
-
-
-def _check_utf16(handle: IO[bytes]) -> None:
-    decoder = codecs.getincrementaldecoder("utf-16")()
-    handle.seek(0)
-    try:
-        while chunk := handle.read(1 << 20):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            "The file starts as UTF-16 text but is not UTF-16 throughout. Save it again as "
-            "CSV UTF-8 and upload it again."
-        ) from None
-    finally:
-        handle.seek(0)
+    return True
 
 
 def _check_cp1252(handle: IO[bytes]) -> None:
