@@ -165,6 +165,17 @@ def make_uln(rng: random.Random) -> str:
             return "".join(map(str, digits)) + str(10 - remainder)
 
 
+_NI_FIRST = "ABCEGHJKLMNPRSTWXY"
+_NI_SECOND = "ACEHJLMPRSWXY"  # no B, G, K, N, T or Z second: no prefix HMRC never issues
+
+
+def make_ni_number(n: int) -> str:
+    """The n-th demo learner's National Insurance number: valid in form, made from n alone
+    (no draw from the demo's random sequence, so the rest of the data stays as it was)."""
+    first, second = _NI_FIRST[n % 18], _NI_SECOND[(n // 18) % 13]
+    return f"{first}{second}{(n * 7919) % 1_000_000:06d}{'ABCD'[n % 4]}"
+
+
 def make_postcode(rng: random.Random, outcodes: tuple[str, ...]) -> str:
     return (
         f"{rng.choice(outcodes)} {rng.randint(0, 9)}"
@@ -394,6 +405,7 @@ def _make_learner_chunk(
                 lrn=f"L{pl.provider.ukprn[-3:]}{n:07d}",
                 uln=uln,
                 pics_id=f"PICS{n:08d}",
+                ni_number=make_ni_number(n),
                 title=rng.choice(["Mr", "Ms", "Miss", "Mrs", "Mx", ""]),
                 given_names=given,
                 family_name=family,

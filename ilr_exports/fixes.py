@@ -15,6 +15,7 @@ RECORD_FIELDS = {
     "LLDDHealthProb": "learner.lldd_health_problem",
     "Postcode": "learner.postcode",
     "PostcodePrior": "learner.postcode_prior",
+    "NINumber": "learner.ni_number",
     "AddLine1": "learner.address_line_1",
     "AddLine2": "learner.address_line_2",
     "AddLine3": "learner.town",

@@ -224,6 +224,7 @@ LEARNER_FIELDS = (
     "family_name",
     "given_names",
     "date_of_birth",
+    "ni_number",
     "ethnicity",
     "sex",
     "lldd_health_problem",

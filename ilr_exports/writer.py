@@ -115,6 +115,7 @@ def learner_record(
         ethnicity=learner["ethnicity"],
         sex=learner["sex"],
         lldd_health_prob=learner["lldd_health_problem"],
+        ni_number=learner["ni_number"] or None,
         plan_learn_hours=learner["planned_learning_hours"],
         postcode_prior=learner["postcode_prior"],
         postcode=learner["postcode"],

@@ -216,7 +216,10 @@ class LearnerAdmin(PipelineAdminMixin, HistoryReasonAdmin):
     formfield_overrides = {models.ManyToManyField: {"widget": CheckboxSelectMultiple}}
     inlines = [EpisodeInline, EmploymentStatusInline, LearnerLLDDInline, LearnerFAMInline]
     fieldsets = [
-        (None, {"fields": ["provider", "code", "lrn", "uln", "upn", "pics_id", "state"]}),
+        (
+            None,
+            {"fields": ["provider", "code", "lrn", "uln", "upn", "ni_number", "pics_id", "state"]},
+        ),
         (
             "Personal details",
             {

@@ -17,6 +17,7 @@ SEX = "Sex"
 ETHNICITY = "Ethnicity"
 POSTCODE = "Postcode"
 POSTCODE_PRIOR = "Postcode prior to enrolment"
+NI_NUMBER = "NI number"
 EMPLOYMENT_DATE = "Employment status date"
 EMPLOYMENT_STATUS = "Employment status"
 EMPLOYER = "Employer"
@@ -33,6 +34,7 @@ LEARNER_COLUMNS = {
     SEX: "sex",
     ETHNICITY: "ethnicity",
     "UPN": "upn",
+    NI_NUMBER: "ni_number",
     "Email": "email",
     "Phone": "phone",
     "Address line 1": "address_line_1",
@@ -67,6 +69,7 @@ EXAMPLE_ROW = {
     LRN: "LRN000123",
     ULN: "1748529632",
     "UPN": "",
+    NI_NUMBER: "AB123456C",
     "Title": "Ms",
     GIVEN_NAMES: "Jane",
     FAMILY_NAME: "Smith",

@@ -73,6 +73,13 @@ class LearnerForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     date_of_birth = GovukDateField(label="Date of birth")
     prior_level_date = GovukDateField(label="Prior attainment applies from")
+    # Longer than the 9 characters stored: typed with spaces ("AB 12 34 56 C"), kept without.
+    ni_number = forms.CharField(
+        label="National Insurance number",
+        max_length=13,
+        required=False,
+        help_text=Learner._meta.get_field("ni_number").help_text,
+    )
 
     class Meta:
         model = Learner
@@ -122,6 +129,13 @@ class LearnerForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
         if problem:
             raise forms.ValidationError(problem)
         return upn
+
+    def clean_ni_number(self) -> str:
+        ni = identifiers.normalise_ni_number(self.cleaned_data.get("ni_number") or "")
+        problem = identifiers.ni_number_problem(ni) if ni else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return ni
 
     def clean_given_names(self) -> str:
         return _as_text(self, "given_names").strip()

@@ -122,6 +122,30 @@ def ukprn_ok(ukprn: str) -> bool:
     return bool(_UKPRN_RE.match(ukprn))
 
 
+# A National Insurance number: two letters (D, F, I, Q, U, V never; O never second), six
+# digits, a suffix A-D. ESFA's NINumber_01 takes the suffix as optional.
+_NI_NUMBER = re.compile(r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]?")
+# Prefixes HMRC never issues (its National Insurance Manual, NIM39110).
+_NI_NEVER = frozenset({"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"})
+
+
+def normalise_ni_number(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+def ni_number_problem(text: str) -> str | None:
+    """A plain message saying what is wrong with a National Insurance number, or None."""
+    ni = normalise_ni_number(text)
+    if not _NI_NUMBER.fullmatch(ni):
+        return (
+            "A National Insurance number is two letters, six digits and a letter A to D, "
+            "for example AB 12 34 56 C."
+        )
+    if ni[:2] in _NI_NEVER:
+        return f"National Insurance numbers never start with {ni[:2]}."
+    return None
+
+
 def lrn_ok(lrn: str) -> bool:
     return bool(_LRN_RE.match(lrn))
 

@@ -42,6 +42,7 @@ from learners.columns import (
     GIVEN_NAMES,
     LEARNER_COLUMNS,
     LRN,
+    NI_NUMBER,
     POSTCODE,
     POSTCODE_PRIOR,
     READ_ONLY_COLUMNS,
@@ -160,6 +161,14 @@ def _upn(value: Cell) -> str:
     return text.replace(" ", "")
 
 
+def _ni_number(value: Cell) -> str:
+    text = identifiers.normalise_ni_number(as_text(value))
+    problem = identifiers.ni_number_problem(text) if text else None
+    if problem:
+        raise CellError(f"{problem} Check it, or leave it blank.")
+    return text
+
+
 def _postcode(name: str, column: str) -> Callable[[Cell], Any]:
     def parse(value: Cell) -> str:
         text = identifiers.normalise_postcode(as_text(value))
@@ -208,6 +217,7 @@ PARSERS: dict[str, Callable[[Cell], Any]] = {
     LRN: lambda value: _validated(Learner, "lrn", LRN, as_text(value).strip()),
     ULN: _uln,
     "UPN": _upn,
+    NI_NUMBER: _ni_number,
     DATE_OF_BIRTH: _date(DATE_OF_BIRTH),
     SEX: _sex,
     ETHNICITY: _choice(

@@ -345,6 +345,13 @@ class Learner(ProviderOwned):
         "ULN", max_length=10, blank=True, validators=[uln_validator], db_index=True
     )
     upn = models.CharField("UPN", max_length=13, blank=True)
+    ni_number = models.CharField(
+        "National Insurance number",
+        max_length=9,
+        blank=True,
+        help_text="NINumber: asked of every apprentice on a levy (ACT 1) contract (ESFA rule "
+        "NINumber_02). Two letters, six digits and a letter A to D.",
+    )
     pics_id = models.CharField("PICS identifier", max_length=20, blank=True)
     title = models.CharField(max_length=20, blank=True)
     given_names = models.CharField(max_length=100)
@@ -361,6 +368,11 @@ class Learner(ProviderOwned):
         "planned learning hours (PlanLearnHours)",
         null=True,
         blank=True,
+        validators=[
+            MaxValueValidator(
+                9999, "Planned learning hours must be 9,999 or fewer (the ILR's most)."
+            )
+        ],
         help_text="This year's planned hours, for a learner not on an apprenticeship "
         "(ESFA rule PlanLearnHours_01).",
     )

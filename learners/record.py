@@ -116,6 +116,7 @@ LEARNER_FORM_FIELDS = (
     "lrn",
     "uln",
     "upn",
+    "ni_number",
     "title",
     "given_names",
     "family_name",

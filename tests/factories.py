@@ -96,6 +96,7 @@ def make_learner(*, provider: Provider, **overrides: Any) -> Learner:
         "postcode_prior": "LS6 2AB",
         # What ESFA's rules ask of every funded learner (AddLine1_03, PriorAttain_01).
         "address_line_1": f"{n} High Street",
+        "ni_number": "AB123456C",  # NINumber_02: every levy apprentice
         "town": "Leeds",
         "prior_level": 3,
         "prior_level_date": date(2023, 7, 1),

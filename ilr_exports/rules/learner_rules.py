@@ -581,6 +581,17 @@ def ni_number_01(rec: Learner, ctx: Context) -> bool:
 
 
 @learner_rule(
+    "NINumber_02",
+    E,
+    "NINumber",
+    "The National Insurance number is missing; it is needed for an apprentice on a levy "
+    "(ACT 1) contract.",
+)
+def ni_number_02(rec: Learner, ctx: Context) -> bool:
+    return blank(rec.ni_number) and any(is_levy(d) for d in rec.deliveries)
+
+
+@learner_rule(
     "Email_01",
     E,
     "Email",

@@ -16,7 +16,7 @@ from ilr_exports.models import IlrExport
 from learners.models import ContractType, Role
 from picsweb import jobs
 from tests.factories import make_contract
-from tests.ilr_exports.test_ilr import build, export, ilr_learner, lrns
+from tests.ilr_exports.test_ilr import NS, build, export, ilr_learner, lrns
 
 NOW = date(2026, 3, 2)
 
@@ -43,6 +43,21 @@ def test_an_error_rule_leaves_the_learner_out_naming_rule_field_and_fix(personas
     assert uln_12 and uln_12[0]["severity"] == "error"
     assert uln_12[0]["field"] == "ULN" and uln_12[0]["fix"] == "learner.uln"
     assert any(reason.startswith("ULN_12 (ULN): ") for reason in problem.reasons)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_levy_apprentice_goes_in_with_the_ni_number_and_is_left_out_without_it(personas):
+    levy = _levy(personas.provider)
+    ilr_learner(personas.provider, "WITHNI", ni_number="JG103759A", aim={"contract": levy})
+    ilr_learner(personas.provider, "NONI", ni_number="", aim={"contract": levy})
+    doc, written = build(export(personas.provider))
+    assert lrns(doc) == ["WITHNI"]
+    assert doc.xpath("//i:NINumber/text()", namespaces=NS) == ["JG103759A"]
+    (problem,) = written.problems
+    assert problem.lrn == "NONI"
+    assert [(f["rule"], f["fix"]) for f in problem.failures] == [
+        ("NINumber_02", "learner.ni_number")
+    ]
 
 
 @time_machine.travel(NOW, tick=False)

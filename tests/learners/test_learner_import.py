@@ -121,6 +121,8 @@ def confirm(client, validation):
             "Employer",
             "No organisation of Northgate Training has the PICS Organisation Identifier or ERN",
         ),
+        (["LRN", "NI number"], ["L1", "QQ 12 34 56"], "NI number", "two letters, six digits"),
+        (["LRN", "NI number"], ["L1", "GB123456A"], "NI number", "never start with GB"),
         (JOB_HEADER, ["L1", "01/08/2025", "10", "", "TOOLONG1"], "AS Agreement ID", "6"),
         (JOB_HEADER, ["L1", "01/08/2025", "10", "", "AB-12"], "AS Agreement ID", "letters"),
         (JOB_HEADER, ["L1", "01/08/2025", "11", "", "ABC123"], "AS Agreement ID", "Employed"),

@@ -41,6 +41,7 @@ def _learner_post(learner: Learner, **changes: str) -> dict[str, str]:
         "lrn": learner.lrn,
         "uln": learner.uln,
         "upn": learner.upn,
+        "ni_number": learner.ni_number,
         "title": learner.title,
         "given_names": learner.given_names,
         "family_name": learner.family_name,
@@ -65,6 +66,7 @@ def test_every_tab_shows_its_part_and_a_viewer_gets_no_edit_links(personas):
     viewer = personas.client_for(personas.by_role[Role.LEARNER_LIST])
     page = viewer.get(reverse("learners:detail", kwargs={"code": learner.code})).content.decode()
     assert "ILR learner" in page and learner.lrn in page and "1748529632" in page
+    assert "National Insurance number" in page and learner.ni_number in page
     assert "Edit the learner" not in page and "Change<" not in page
     employment = viewer.get(reverse("learners:employment", kwargs={"code": learner.code}))
     assert "XEGE5X" in employment.content.decode()
@@ -94,10 +96,15 @@ def test_the_learner_form_applies_the_exports_rules_and_names_each_field(persona
             email="jane@localhost",
             as_cohort_code="=HYPERLINK()",
             postcode="NOT A POSTCODE",
+            planned_learning_hours="99999999999999",
+            ni_number="TN 12 34 56 A",
         ),
     )
     page = response.content.decode()
     assert response.status_code == 200 and "<title>Error:" in page
+    assert "Planned learning hours must be 9,999 or fewer" in page
+    assert "National Insurance numbers never start with TN" in page
+    assert "9223372036854775807" not in page and "2147483647" not in page
     assert "Another learner at this provider has the LRN TAKEN1" in page
     assert "fails its check digit" in page
     assert "Family name holds a comma" in page

@@ -174,6 +174,7 @@ case("PrimaryLLDD_02", lldd((4, 2)), lldd((4, 1)))
 case("PrimaryLLDD_03", lldd((4, 1), (5, 1)), lldd((4, 1), (5, None)))
 case("PrimaryLLDD_04", lldd((4, None)), lldd((99, None)))
 case("NINumber_01", learner(NINumber="QQ123456C"), learner(NINumber="AB123456"))
+case("NINumber_02", learner(NINumber=None), do(adult, learner(NINumber=None)))
 case("Email_01", learner(Email="alex.example.org"), learner(Email="a@b"))
 case("TelNo_03", learner(TelNo="0113 000 0000"), learner(TelNo="441130000000"))
 case(
