@@ -47,3 +47,12 @@ def test_a_request_picsweb_cannot_read_keeps_the_layout(personas):
 
     page = get_template("400.html").render()
     assert "picsweb could not read this request" in page and "Nothing was changed" in page
+
+
+def test_a_refused_page_is_logged_as_one_line_without_a_traceback(personas, caplog):
+    client = personas.client_for(personas.by_role[Role.LEARNER_LIST])
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert client.get("/payments/import/").status_code == 403
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert record.getMessage().startswith("Forbidden")
+    assert record.exc_info is None and "Traceback" not in caplog.text
