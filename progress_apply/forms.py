@@ -118,10 +118,10 @@ class LearnerDetailsForm(PlainTextMixin, forms.Form):
             self.initial.setdefault("provider", providers[0].code)
 
     def clean_first_name(self) -> str:
-        return _rule(self, "first_name", rules.required)
+        return _rule(self, "first_name", rules.name)
 
     def clean_last_name(self) -> str:
-        return _rule(self, "last_name", rules.required)
+        return _rule(self, "last_name", rules.name)
 
     def clean_email(self) -> str:
         return _rule(self, "email", rules.email)
@@ -211,10 +211,10 @@ class PersonalDetailsForm(PlainTextMixin, forms.Form):
     telephone = _text("Telephone number", max_length=20, too_long=rules.TELEPHONE)
 
     def clean_first_name(self) -> str:
-        return _rule(self, "first_name", rules.required)
+        return _rule(self, "first_name", rules.name)
 
     def clean_last_name(self) -> str:
-        return _rule(self, "last_name", rules.required)
+        return _rule(self, "last_name", rules.name)
 
     def clean_email(self) -> str:
         return _rule(self, "email", rules.email)
@@ -354,10 +354,10 @@ class StaffAccountForm(PlainTextMixin, forms.Form):
         field.queryset = Provider.objects.filter(pk__in=[p.pk for p in providers])
 
     def clean_first_name(self) -> str:
-        return _rule(self, "first_name", rules.required)
+        return _rule(self, "first_name", rules.name)
 
     def clean_last_name(self) -> str:
-        return _rule(self, "last_name", rules.required)
+        return _rule(self, "last_name", rules.name)
 
     def clean_email(self) -> str:
         email = _rule(self, "email", rules.email)

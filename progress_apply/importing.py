@@ -204,8 +204,8 @@ class PortalLearnerImport(ImportSpec):
                     )
                 )
         year_group = cell(YEAR_GROUP, text_rule(_year_group))
-        first = cell(FIRST_NAME, text_rule(lambda t: rules.required(t)[:150]))
-        last = cell(LAST_NAME, text_rule(lambda t: rules.required(t)[:150]))
+        first = cell(FIRST_NAME, text_rule(lambda t: rules.name(t)[:150]))
+        last = cell(LAST_NAME, text_rule(lambda t: rules.name(t)[:150]))
         postcode = cell(POSTCODE, text_rule(rules.postcode))
         born = cell(DOB, _dob)
         values: dict[str, Any] = {

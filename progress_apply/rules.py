@@ -87,6 +87,18 @@ def required(value: str) -> str:
     return value
 
 
+def name(value: str) -> str:
+    """A first or last name: required, and not starting as a spreadsheet formula does (the
+    name goes on into learner records, the AS cohort file and downloads; the staff Learner
+    Import refuses the same)."""
+    value = required(value)
+    if value[0] in "=+-@":
+        raise RuleError(
+            f"A name cannot start with {value[0]}, which a spreadsheet runs as a formula"
+        )
+    return value
+
+
 def email(value: str) -> str:
     value = value.strip()
     if not value:

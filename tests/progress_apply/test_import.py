@@ -98,6 +98,8 @@ def test_it_imports_learners_with_generated_usernames_and_passwords(tmp_path, ma
         ("10012345,,Bob,Learner,LS6 2AB,2010-01-01", "Learner year group", "is mandatory"),
         ("10012345,11,,Learner,LS6 2AB,2010-01-01", "First name", "First name is mandatory"),
         ("10012345,11,Bob,,LS6 2AB,2010-01-01", "Last name", "Last name is mandatory"),
+        ("10012345,11,=1+1,Learner,LS6 2AB,2010-01-01", "First name", "runs as a formula"),
+        ("10012345,11,Bob,@Learner,LS6 2AB,2010-01-01", "Last name", "runs as a formula"),
         ("10012345,11,Bob,Learner,,2010-01-01", "Postcode", "Postcode is mandatory"),
         (
             "10012345,11,Bob,Learner,QQ1 1AA,2010-01-01",
