@@ -850,6 +850,8 @@ def make_courses(providers: list[Provider], count: int, seed: int = 16) -> int:
         outcode = rng.choice(outcodes)
         kind = rng.choices(["course", "apprenticeship", "training"], weights=[6, 3, 1])[0]
         start = date(today.year + rng.randint(0, 1), rng.choice([1, 4, 9]), 1)
+        if start <= today:  # a course a learner can still start (late in the year: next year)
+            start = start.replace(year=start.year + 1)
         fields: dict[str, Any] = {}
         if kind == "apprenticeship" and standards:
             standard = rng.choice(standards)

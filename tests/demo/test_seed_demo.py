@@ -1,3 +1,4 @@
+from datetime import date
 from io import StringIO
 
 from django.contrib.auth import get_user_model
@@ -15,6 +16,8 @@ def test_it_makes_valid_learners_and_some_that_fail_each_as_rule(db):
     for learner in Learner.objects.order_by("?")[:60]:
         learner.full_clean()  # every stored value passes the model's own validation
         assert learner.episodes.count() == 1
+    ni_numbers = Learner.objects.values_list("ni_number", flat=True)
+    assert all(identifiers.ni_number_problem(n) is None for n in ni_numbers)
     real_ulns = Learner.objects.exclude(uln__in=["", identifiers.TEMPORARY_ULN])
     assert all(identifiers.uln_problem(u) is None for u in real_ulns.values_list("uln", flat=True))
     # Some learners fail each AS cohort export rule.
@@ -68,6 +71,11 @@ def test_it_makes_portal_managers_and_learners(db, client):
         == 302
     )
     assert client.get("/apply/").status_code == 200
+    # Every demo course can still be started, whatever the day the demo is made.
+    from progress_apply.models import Course
+
+    assert Course.objects.exists()
+    assert not Course.objects.filter(start_date__lte=date.today()).exists()
     client.logout()
     assert (
         client.post(
