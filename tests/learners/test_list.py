@@ -51,26 +51,6 @@ def test_it_searches_by_name_lrn_and_uln(personas, viewer):
     assert names(viewer.get("/learners/?q=zzz")) == []
 
 
-@pytest.mark.parametrize("at_most", [50_000, 1])
-def test_a_search_finds_the_same_learners_as_a_list_of_ids_or_past_it(
-    personas, viewer, monkeypatch, at_most
-):
-    """The matches are counted and paged from a list of their ids; past SEARCH_IDS_AT_MOST
-    matches, from the search itself. Either way: the state filter, the other provider and
-    the count apply as before."""
-    from learners import filters
-
-    monkeypatch.setattr(filters, "SEARCH_IDS_AT_MOST", at_most)
-    for family in ("Smith", "Smyth", "Jones"):
-        make_learner(provider=personas.provider, family_name=family)
-    make_learner(provider=personas.provider, family_name="Smart", state=Learner.State.ARCHIVED)
-    make_learner(provider=personas.other_provider, family_name="Smithers")
-    response = viewer.get("/learners/?q=sm")
-    assert names(response) == ["Smith", "Smyth"]
-    assert response.context["page"].paginator.count == 2
-    assert names(viewer.get("/learners/?q=sm&state=any")) == ["Smart", "Smith", "Smyth"]
-
-
 def _set(field):
     def attach(learner, item):
         setattr(learner, field, item)
