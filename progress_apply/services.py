@@ -268,6 +268,19 @@ NOT_LOGGED_ON_COLUMNS = [
 ]
 
 
+UNREADABLE_PASSWORD = "Cannot be shown (the key changed): reset the password"  # noqa: S105 - a message
+NO_ISSUED_PASSWORD = "None issued: reset the password"  # noqa: S105 - a message
+
+
+def issued_password_shown(learner: PortalLearner) -> str:
+    """The issued password as "Learners who have not logged on" shows it: never a blank cell
+    that reads as "no password" when it was issued under a key picsweb no longer has
+    (SECRET_KEY changed while PORTAL_CREDENTIALS_KEY is not set)."""
+    if not learner.issued_password:
+        return NO_ISSUED_PASSWORD
+    return issued_decrypt(learner.issued_password) or UNREADABLE_PASSWORD
+
+
 def not_logged_on_row(learner: PortalLearner) -> list[Any]:
     return [
         learner.provider.name,
@@ -277,7 +290,7 @@ def not_logged_on_row(learner: PortalLearner) -> list[Any]:
         learner.uln,
         learner.date_of_birth.strftime("%d %b %Y"),
         learner.user.username,
-        issued_decrypt(learner.issued_password),
+        issued_password_shown(learner),
         timezone.localtime(learner.created_at).strftime("%d %b %Y"),
     ]
 

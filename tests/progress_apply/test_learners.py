@@ -162,6 +162,21 @@ def test_not_logged_on_shows_issued_credentials_records_each_view_and_downloads_
     assert learner
 
 
+def test_a_password_issued_under_another_key_is_never_shown_as_a_blank(manager, personas):
+    from cryptography.fernet import Fernet
+
+    from progress_apply.services import UNREADABLE_PASSWORD
+
+    learner = make_portal_learner(
+        provider=personas.provider, username="OldKey01", password="OldKey99"
+    )
+    other_key = Fernet(Fernet.generate_key()).encrypt(b"OldKey99").decode()
+    PortalLearner.objects.filter(pk=learner.pk).update(issued_password=other_key)
+    page = manager.get("/apply/learners/not-logged-on/").content.decode()
+    assert "OldKey01" in page and "OldKey99" not in page
+    assert UNREADABLE_PASSWORD in page
+
+
 def test_a_learner_disappears_from_not_logged_on_after_the_first_log_in(manager, personas):
     make_portal_learner(provider=personas.provider, username="RLearner1", password="RLK258E1")
     assert "RLearner1" in manager.get("/apply/learners/not-logged-on/").content.decode()
