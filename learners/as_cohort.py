@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from learners import identifiers
 from learners.models import ASStatusChange, EmploymentStatus, Learner, LearningDelivery
+from picsweb.imports.cells import FORMULA_STARTS
 
 HEADER = [
     "CohortRef",
@@ -239,7 +240,7 @@ def as_text_problem(label: str, value: str) -> str | None:
             f"{label} holds a comma, a quote or a line break, which the Apprenticeship Service "
             "cannot read."
         )
-    if value[:1] in ("=", "+", "-", "@"):
+    if value.startswith(FORMULA_STARTS):
         return f"{label} starts with {value[0]}, which a spreadsheet runs as a formula."
     return None
 

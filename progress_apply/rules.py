@@ -16,6 +16,7 @@ from picsweb.errors import UserError
 from picsweb.forms import CONTROL_CHARACTERS as CONTROL_CHARACTERS
 from picsweb.forms import control_character_found
 from picsweb.forms import line_ends as line_ends
+from picsweb.imports.cells import FORMULA_STARTS
 from progress_apply.models import Ethnicity, Gender
 
 REQUIRED = "This field is required"
@@ -92,7 +93,7 @@ def name(value: str) -> str:
     name goes on into learner records, the AS cohort file and downloads; the staff Learner
     Import refuses the same)."""
     value = required(value)
-    if value[0] in "=+-@":
+    if value.startswith(FORMULA_STARTS):
         raise RuleError(
             f"A name cannot start with {value[0]}, which a spreadsheet runs as a formula"
         )

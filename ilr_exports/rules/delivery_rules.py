@@ -21,6 +21,9 @@ from ilr_exports.rules.derived import (
     TEMPORARY_ULN,
     dd04_programme_start,
     in_custody,
+    occurrences,
+    odd_occurrence,
+    repeated,
 )
 from ilr_exports.rules.records import Delivery, Learner
 from ilr_exports.rules.registry import Context, E, W, delivery_rule, learner_rule
@@ -141,8 +144,7 @@ def aim_seq_number_02(rec: Learner, ctx: Context) -> bool:
     "Two aims of the learner have the same aim sequence number.",
 )
 def r07(rec: Learner, ctx: Context) -> bool:
-    seqs = [d.aim_seq_number for d in rec.deliveries]
-    return len(seqs) != len(set(seqs))
+    return repeated([d.aim_seq_number for d in rec.deliveries])
 
 
 @delivery_rule(
@@ -1130,10 +1132,7 @@ def learn_del_fam_type_15(d: Delivery, rec: Learner, ctx: Context) -> bool:
     needs=("has_prov_spec",),
 )
 def prov_spec_del_mon_occur_01(d: Delivery, rec: Learner, ctx: Context) -> bool:
-    return any(
-        p.occur is not None and p.occur.strip() != "" and p.occur.upper() not in "ABCD"
-        for p in d.prov_spec
-    )
+    return odd_occurrence(d.prov_spec, ("A", "B", "C", "D"))
 
 
 @delivery_rule(
@@ -1144,8 +1143,7 @@ def prov_spec_del_mon_occur_01(d: Delivery, rec: Learner, ctx: Context) -> bool:
     needs=("has_prov_spec",),
 )
 def r50(d: Delivery, rec: Learner, ctx: Context) -> bool:
-    occ = [(p.occur or "").upper() for p in d.prov_spec]
-    return len(occ) != len(set(occ))
+    return repeated(occurrences(d.prov_spec))
 
 
 @delivery_rule(

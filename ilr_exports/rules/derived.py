@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from operator import mul
+from typing import Any
 
 from ilr_exports.rules.records import APPRENTICESHIP_PROG_TYPES, Delivery, Learner
 
@@ -110,3 +111,19 @@ def in_custody(d: Delivery) -> bool:
 
 def blank(text: str | None) -> bool:
     return text is None or not text.strip()
+
+
+def repeated(values: list[Any]) -> bool:
+    """A value returned more than once (ESFA's cross-entity duplicate rules R07 ... R50)."""
+    return len(values) != len(set(values))
+
+
+def occurrences(monitoring: list[Any]) -> list[str]:
+    """The occurrence letters of provider monitoring, as ESFA compares them: ignoring case,
+    a missing one as blank."""
+    return [(m.occur or "").upper() for m in monitoring]
+
+
+def odd_occurrence(monitoring: list[Any], letters: tuple[str, ...]) -> bool:
+    """An occurrence returned that is none of `letters` (ProvSpec*MonOccur_01)."""
+    return any(o.strip() and o not in letters for o in occurrences(monitoring))

@@ -52,8 +52,7 @@ FROM_1819_CLASS = frozenset(
     AddLine1_03 AimSeqNumber_02 AimType_01 CompStatus_01 CompStatus_03 EmpStat_02
     FamilyName_01 FundModel_01 GivenNames_01 LearnActEndDate_01 LearnActEndDate_04
     LearnFAMType_14 LearnFAMType_16 LLDDCat_01 LLDDCat_02 NINumber_02 PrimaryLLDD_01
-    PrimaryLLDD_02
-    PrimaryLLDD_03 PrimaryLLDD_04 PriorAttain_01 ProvSpecDelMonOccur_01
+    PrimaryLLDD_02 PrimaryLLDD_03 PrimaryLLDD_04 PriorAttain_01 ProvSpecDelMonOccur_01
     ProvSpecLearnMonOccur_01 R07 R43 R45 R49 R50 ULN_04 ULN_12 WithdrawReason_04
     """.split()
 )

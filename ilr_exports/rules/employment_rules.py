@@ -15,6 +15,7 @@ from ilr_exports.rules.derived import (
     dd05_emp_id_valid,
     dd07_apprenticeship,
     in_custody,
+    repeated,
 )
 from ilr_exports.rules.records import Delivery, EmploymentStatus, Learner
 from ilr_exports.rules.registry import Context, E, delivery_rule, employment_rule, learner_rule
@@ -83,8 +84,7 @@ def emp_stat_02(rec: Learner, ctx: Context) -> bool:
     "Two employment statuses apply from the same date.",
 )
 def r43(rec: Learner, ctx: Context) -> bool:
-    dates = [es.date_applies for es in rec.employment]
-    return len(dates) != len(set(dates))
+    return repeated([es.date_applies for es in rec.employment])
 
 
 @employment_rule(

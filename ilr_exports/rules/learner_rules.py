@@ -23,6 +23,9 @@ from ilr_exports.rules.derived import (
     dd04_programme_start,
     in_custody,
     is_levy,
+    occurrences,
+    odd_occurrence,
+    repeated,
 )
 from ilr_exports.rules.records import ETHNICITIES, Delivery, Learner
 from ilr_exports.rules.registry import Context, E, W, learner_rule
@@ -231,6 +234,9 @@ def _esfa_exempt(rec: Learner) -> bool:
 
 
 def _names_exempt(rec: Learner) -> bool:
+    """The exclusion FamilyName_04 and GivenNames_04 take from their 2020-21 classes: every
+    aim community learning or non-funded with SOF 108, the two kinds mixed too (unlike
+    _esfa_exempt)."""
     return all(
         d.fund_model == FM_COMMUNITY or (d.fund_model == FM_NON_FUNDED and d.has_fam("SOF", "108"))
         for d in rec.deliveries
@@ -502,8 +508,7 @@ def lldd_cat_02(rec: Learner, ctx: Context) -> bool:
     needs=("has_lldd",),
 )
 def r45(rec: Learner, ctx: Context) -> bool:
-    cats = [x.cat for x in rec.lldd]
-    return len(cats) != len(set(cats))
+    return repeated([x.cat for x in rec.lldd])
 
 
 _NOT_SAYING = (98, 99)  # prefer not to say, not provided
@@ -948,10 +953,7 @@ def eng_grade_03(rec: Learner, ctx: Context) -> bool:
     needs=("has_prov_spec",),
 )
 def prov_spec_learn_mon_occur_01(rec: Learner, ctx: Context) -> bool:
-    return any(
-        not blank(p.occur) and p.occur.upper() not in ("A", "B")  # type: ignore[union-attr]
-        for p in rec.prov_spec
-    )
+    return odd_occurrence(rec.prov_spec, ("A", "B"))
 
 
 @learner_rule(
@@ -962,8 +964,7 @@ def prov_spec_learn_mon_occur_01(rec: Learner, ctx: Context) -> bool:
     needs=("has_prov_spec",),
 )
 def r49(rec: Learner, ctx: Context) -> bool:
-    occ = [(p.occur or "").upper() for p in rec.prov_spec]
-    return len(occ) != len(set(occ))
+    return repeated(occurrences(rec.prov_spec))
 
 
 @learner_rule(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.core.files import File
 from django.core.management.base import CommandError, CommandParser, OutputWrapper
+from django.template.defaultfilters import pluralize
 
 from picsweb.commands import provider_by_ukprn
 from picsweb.errors import UserError
@@ -90,10 +91,9 @@ def _report(
     summary: Pass, errors: File[bytes] | None, path: Path, file_format: str, out: OutputWrapper
 ) -> None:
     out.write(
-        f"{summary.rows} row{'s' if summary.rows != 1 else ''}: {summary.accepted} can be "
-        f"imported ({summary.new} new, {summary.updated} updated, {summary.unchanged} "
-        f"unchanged), {summary.problem_rows} {'has' if summary.problem_rows == 1 else 'have'} "
-        "errors."
+        f"{summary.rows} row{pluralize(summary.rows)}: {summary.accepted} can be imported "
+        f"({summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged), "
+        f"{summary.problem_rows} {pluralize(summary.problem_rows, 'has,have')} errors."
     )
     for problem in summary.problems:
         column = f", {problem.column}" if problem.column else ""
