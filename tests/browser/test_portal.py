@@ -220,3 +220,48 @@ def test_a_learner_finds_a_course_near_a_postcode_applies_and_accepts_the_offer(
     staff.reload()
     staff.get_by_role("button", name="Confirm enrolment").click()
     expect(staff.get_by_text("The enrolment is confirmed.")).to_be_visible()
+
+
+def test_a_learner_with_no_postcode_searches_anywhere_and_is_asked_for_a_place(
+    browser, live_server, qualification_data
+):
+    from datetime import date
+
+    from django.contrib.auth.models import User
+
+    from progress_apply.models import Course, PortalLearner
+    from tests.progress_apply.helpers import make_portal_learner
+
+    college = make_provider(name="Riverside College", ukprn="10034567")
+    Course.objects.create(
+        provider=college,
+        title="Motor Vehicle Level 2",
+        start_date=date(2027, 9, 1),
+        duration_months=12,
+        venue_postcode="LS6 2AB",
+    )
+    sam = make_portal_learner(provider=college, username="samlearner", postcode="")
+    PortalLearner.objects.filter(pk=sam.pk).update(must_change_password=False, issued_password="")
+    user = User.objects.get(pk=sam.user_id)
+    user.set_password("my-own-pw1")
+    user.save()
+
+    page = browser.new_context().new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server.url, "samlearner", "my-own-pw1")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.goto(f"{live_server.url}/apply/courses/?q=motor&location=&distance=any")
+    expect(page.locator("[data-result-count]")).to_contain_text("1 course anywhere")
+    page.goto(f"{live_server.url}/apply/courses/?q=motor&location=&distance=10")
+    expect(page.get_by_text("Enter a place to search within 10 miles of")).to_be_visible()
+
+
+def test_a_form_sent_without_its_cookie_gets_the_sites_csrf_page(browser, live_server):
+    page = browser.new_context().new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.context.clear_cookies()
+    page.get_by_label("Username").fill("nobody")
+    page.get_by_label("Password").fill("wrong-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your form could not be sent")).to_be_visible()
